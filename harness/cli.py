@@ -1,0 +1,45 @@
+"""The command line: a thin shell over the Python API, and the only place that prints errors.
+
+Each subcommand lives in its own `cli_<name>.py` with `register(subparsers)` and a handler that
+returns the exit status; user mistakes arrive here as UsageError and leave as one line, status 2.
+"""
+from __future__ import annotations
+
+import sys
+
+from harness import cli_check
+from harness.cli_common import Parser
+from harness.errors import UsageError
+
+COMMANDS = (cli_check,)
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="gradmut",
+                    description="Mutation testing for backpropagation code: how good is your "
+                                "gradient check?")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for command in COMMANDS:
+        command.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run gradmut with `argv` (default sys.argv[1:]) and return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stdout)
+            return 0
+        return args.handler(args, sys.stdout)
+    except UsageError as error:
+        print(f"gradmut: error: {error.line()}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("gradmut: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

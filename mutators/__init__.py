@@ -1,0 +1,1 @@
+"""LibCST operators that write the bugs people write in backward passes."""

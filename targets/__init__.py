@@ -1,0 +1,105 @@
+"""Built-in targets by name: the code under test and how to exercise it (numpy only)."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from targets import course_cases
+from targets.course_helpers import PARAMETER_KEYS, SHAPES
+from targets.target import Case, Target
+
+HERE = Path(__file__).resolve().parent
+
+
+class UnknownTargetError(LookupError):
+    """Raised for a target name that is not built in; the harness turns it into a usage error."""
+
+    def __init__(self, name: str, known: tuple[str, ...]):
+        self.name = name
+        self.known = known
+        self.suggestions = tuple(difflib.get_close_matches(name, known, n=2))
+        super().__init__(name)
+
+
+@dataclass(frozen=True, slots=True)
+class CourseNetworkAdapter:
+    """Call a course-style forward/backward pair: forward(X, Y, parameters) -> (cost, cache)
+    and backward(X, Y, cache) -> {"dW1": ...}; gradients come back keyed by parameter name."""
+
+    forward: str = "forward_propagation_n"
+    backward: str = "backward_propagation_n"
+
+    def loss(self, namespace: dict, case: Case, parameters) -> float:
+        cost, _ = namespace[self.forward](case.inputs["X"], case.inputs["Y"], parameters)
+        return cost
+
+    def gradients(self, namespace: dict, case: Case, parameters) -> dict:
+        X, Y = case.inputs["X"], case.inputs["Y"]
+        _, cache = namespace[self.forward](X, Y, parameters)
+        grads = namespace[self.backward](X, Y, cache)
+        return {name: grads["d" + name] for name in parameters}
+
+
+def _one_dimensional_case(seed: int) -> Case:
+    """Seed 1 is the course's x = 2, theta = 4; other seeds draw both from N(0, 1)."""
+    if seed == 1:
+        x, theta = 2.0, 4.0
+    else:
+        rng = np.random.RandomState(seed)
+        x, theta = rng.randn(2)
+    return Case(seed=seed, inputs={"x": np.float64(x)}, parameters={"theta": np.float64(theta)})
+
+
+def _one_dimensional_loss(namespace: dict, case: Case, parameters) -> float:
+    return namespace["forward_propagation"](case.inputs["x"], parameters["theta"])
+
+
+def _one_dimensional_gradients(namespace: dict, case: Case, parameters) -> dict:
+    return {"theta": namespace["backward_propagation"](case.inputs["x"], parameters["theta"])}
+
+
+_COURSE = CourseNetworkAdapter()
+
+TARGETS: dict[str, Target] = {
+    target.name: target
+    for target in (
+        Target(
+            name="three-layer",
+            source_path=HERE / "three_layer.py",
+            function="backward_propagation_n",
+            layout=tuple((key, SHAPES[key]) for key in PARAMETER_KEYS),
+            make_case=course_cases.make_case,
+            loss=_COURSE.loss,
+            gradients=_COURSE.gradients,
+            description="the course's 3-layer ReLU/sigmoid network (47 parameters)",
+            variants=(("buggy", HERE / "three_layer_buggy.py"),),
+        ),
+        Target(
+            name="one-dimensional",
+            source_path=HERE / "one_dimensional.py",
+            function="backward_propagation",
+            layout=(("theta", ()),),
+            make_case=_one_dimensional_case,
+            loss=_one_dimensional_loss,
+            gradients=_one_dimensional_gradients,
+            description="the course's warm-up J(theta) = theta * x",
+        ),
+    )
+}
+
+DEFAULT_TARGET = "three-layer"
+
+
+def get_target(name: str) -> Target:
+    """Return the built-in target called `name`; raise UnknownTargetError naming the known ones."""
+    try:
+        return TARGETS[name]
+    except KeyError:
+        raise UnknownTargetError(name, tuple(TARGETS)) from None
+
+
+__all__ = ["Case", "Target", "TARGETS", "DEFAULT_TARGET", "get_target", "UnknownTargetError",
+           "CourseNetworkAdapter"]
