@@ -65,6 +65,8 @@ def gradient_vector(gradients: Mapping[str, np.ndarray], layout: Layout) -> np.n
     (5,) fits where (5, 1) is expected); a missing block, a wrong count or a non-finite entry
     makes the gradient unusable.
     """
+    if not isinstance(gradients, Mapping):
+        raise InvalidGradient(f"the backward returned {type(gradients).__name__}, not a dict")
     for name, shape in layout:
         if name not in gradients:
             raise InvalidGradient(f"no gradient for {name}")

@@ -40,7 +40,9 @@ class CourseNetworkAdapter:
         X, Y = case.inputs["X"], case.inputs["Y"]
         _, cache = namespace[self.forward](X, Y, parameters)
         grads = namespace[self.backward](X, Y, cache)
-        return {name: grads["d" + name] for name in parameters}
+        if not isinstance(grads, dict):
+            return grads  # the harness reports what came back instead of a dict
+        return {name: grads["d" + name] for name in parameters if "d" + name in grads}
 
 
 def _one_dimensional_case(seed: int) -> Case:

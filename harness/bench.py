@@ -1,0 +1,109 @@
+"""`gradmut bench`: what a mutant-check costs, against a bare backward call and the naive way.
+
+Measured in one process on this machine: a bare backward and forward call, mutant generation,
+gradmut's cost per mutant-check at the margin (a many-case run against a one-case run, so start-up
+cancels out), the naive cost (the course's whole check, numerical gradient included, per mutant),
+and the wall time of a fresh `gradmut run` as a user starts it.
+"""
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+
+from harness.check import analytic_gradient, initial_theta, loss_of_theta
+from harness.checkers import CHECKERS
+from harness.environment import environment
+from harness.loading import with_function
+from harness.targets_resolve import builtin_ref, load_target
+
+
+def _per_call(function, repeat: int = 5, number: int = 2000) -> float:
+    """Return the best-of-`repeat` seconds per call of `function`."""
+    return min(timeit.repeat(function, repeat=repeat, number=number)) / number
+
+
+def bare_calls(target_name: str) -> dict:
+    loaded = load_target(builtin_ref(target_name))
+    case = loaded.target.make_case(1)
+    parameters = dict(case.parameters)
+    gradients = loaded.target.gradients
+    loss = loaded.target.loss
+    both = _per_call(lambda: gradients(loaded.namespace, case, parameters))
+    forward = _per_call(lambda: loss(loaded.namespace, case, parameters))
+    return {"forward_seconds": forward, "backward_seconds": max(both - forward, 0.0)}
+
+
+def naive_per_mutant(target_name: str, sample: int = 20) -> float:
+    """Seconds per mutant when each one repeats the course's whole check (no reuse)."""
+    from harness.mutants import mutants_for
+
+    loaded = load_target(builtin_ref(target_name))
+    target, case = loaded.target, loaded.target.make_case(1)
+    _, mutants = mutants_for(target)
+    course = CHECKERS["course"]
+    start = time.perf_counter()
+    for mutant in mutants[:sample]:
+        namespace = loaded.namespace
+        for function in mutant.functions:
+            namespace = with_function(namespace, function.source, "<naive>", function.first_line)
+        approx = course.prepare(loss_of_theta(target, namespace, case),
+                                initial_theta(target, case), 1e-7)
+        try:
+            course.compare(analytic_gradient(target, namespace, case), approx, target.layout)
+        except Exception:  # crashing mutants cost what they cost
+            pass
+    return (time.perf_counter() - start) / min(sample, len(mutants))
+
+
+def margin_per_check(target_name: str, cases: int = 20) -> dict:
+    """Seconds per mutant-check from the difference between a `cases`-case and a 1-case run."""
+    from harness.run import run
+
+    def timed(n: int):
+        start = time.perf_counter()
+        results = run(target_name, cases=n)
+        return time.perf_counter() - start, len(results.mutants) + 2
+
+    one, mutants = timed(1)
+    many, _ = timed(cases)
+    checks = mutants * (cases - 1)
+    return {"run_1_case_seconds": one, f"run_{cases}_cases_seconds": many,
+            "mutants": mutants, "per_check_seconds": (many - one) / checks}
+
+
+def generation_seconds(target_name: str) -> dict:
+    from harness.mutants import mutants_for
+
+    target = load_target(builtin_ref(target_name)).target
+    start = time.perf_counter()
+    _, mutants = mutants_for(target)
+    return {"generation_seconds": time.perf_counter() - start, "generated": len(mutants)}
+
+
+def end_to_end_seconds(target_name: str, repeat: int = 3) -> float:
+    """Median wall time of a fresh `gradmut run` in a new interpreter (start-up included)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "harness", "run", "--target", target_name],
+                       check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench(target_name: str = "three-layer", cases: int = 20) -> dict:
+    """Return every figure, and the ratios the README quotes."""
+    figures = {"target": target_name, "environment": environment()}
+    figures.update(bare_calls(target_name))
+    figures.update(generation_seconds(target_name))
+    figures.update(margin_per_check(target_name, cases))
+    figures["naive_per_mutant_seconds"] = naive_per_mutant(target_name)
+    figures["end_to_end_seconds"] = end_to_end_seconds(target_name)
+    per_check = figures["per_check_seconds"]
+    figures["checks_per_second"] = 1 / per_check if per_check > 0 else None
+    figures["per_check_over_backward"] = per_check / figures["backward_seconds"]
+    figures["naive_over_per_check"] = figures["naive_per_mutant_seconds"] / per_check
+    return figures

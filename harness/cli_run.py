@@ -1,0 +1,100 @@
+"""`gradmut run`: mutate the backward pass, check every mutant, show or save the results."""
+from __future__ import annotations
+
+import sys
+
+from harness.cli_common import float_option, int_list_option, name_list_option
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "run", help="check every mutant of a backward pass",
+        description="Generate the mutants of the target's backward pass, run the gradient check "
+                    "on each (in worker processes), and report what it caught.")
+    parser.add_argument("--target", default="three-layer", help="built-in target (three-layer)")
+    parser.add_argument("--function", help="function to mutate (default: the target's)")
+    parser.add_argument("--operators", type=name_list_option("--operators"),
+                        help="comma-separated operator names (default: all)")
+    parser.add_argument("--order", type=int, default=1, choices=(1, 2),
+                        help="2 adds every pair of first-order mutants")
+    parser.add_argument("--checker", default="course", help="checker formula (default course)")
+    parser.add_argument("--epsilon", type=float_option("--epsilon"), default=1e-7)
+    parser.add_argument("--threshold", type=float_option("--threshold"), default=None,
+                        help="default: the checker's (2e-7 for course)")
+    parser.add_argument("--seeds", type=int_list_option("--seeds"),
+                        help="test case seeds, e.g. 1,2,3 (1 is the course's case)")
+    parser.add_argument("--cases", type=int, help="use seeds 1..N")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="worker processes (default: CPUs, at most 4; 0 = in process)")
+    parser.add_argument("--timeout", type=float_option("--timeout"), default=10.0,
+                        help="seconds per mutant before it counts as a timeout")
+    parser.add_argument("--session", help="SQLite file that keeps results and resumes runs")
+    parser.add_argument("--json", metavar="FILE", help="write the results JSON ('-': stdout)")
+    parser.add_argument("--fail-under", type=float_option("--fail-under"), metavar="SCORE",
+                        help="exit 1 when the score (percent) is below SCORE")
+    parser.add_argument("--all", action="store_true", help="list every mutant on screen")
+    parser.add_argument("--format", default="simple", help="tabulate format for the screen")
+    parser.set_defaults(handler=handle)
+
+
+def render_screen(results, fmt: str, show_all: bool) -> str:
+    from harness.environment import describe
+    from harness.formatting import format_float
+    from harness.tables import (baseline_lines, missed_table, mutants_table, operators_table,
+                                render, summary_table)
+
+    config = results.config
+    seeds = ",".join(map(str, config.seeds))
+    lines = [f"gradmut run: target {results.target}, function {config.function}, checker "
+             f"{config.checker}, epsilon {format_float(config.epsilon, 1)}, threshold "
+             f"{format_float(config.threshold, 1)}, seeds {seeds} ({describe(results.environment)})",
+             *baseline_lines(results), ""]
+    tables = [summary_table(results), operators_table(results)]
+    tables.append(mutants_table(results) if show_all else missed_table(results))
+    for table in tables:
+        if table.rows:
+            lines += [table.title, render(table, fmt), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def handle(args, out) -> int:
+    from harness.errors import UsageError
+    from harness.results_io import dumps
+    from harness.run import run
+
+    if args.fail_under is not None and not 0 <= args.fail_under <= 100:
+        raise UsageError("--fail-under is a percentage from 0 to 100", where="--fail-under")
+    try:
+        results = run(target=args.target, operators=args.operators, epsilon=args.epsilon,
+                      threshold=args.threshold, seeds=args.seeds, cases=args.cases,
+                      checker=args.checker, jobs=args.jobs, timeout=args.timeout,
+                      session=args.session, function=args.function, order=args.order,
+                      progress=sys.stderr.isatty())
+    except KeyboardInterrupt:
+        if args.session:
+            sys.stderr.write(f"gradmut: interrupted; finished rows are in {args.session}: "
+                             "run the same command again to resume\n")
+        raise
+    if args.json == "-":
+        out.write(dumps(results))
+    else:
+        if args.json:
+            _write(args.json, dumps(results))
+        out.write(render_screen(results, args.format, args.all))
+    if args.fail_under is not None:
+        score = results.summary.score if results.trusted else None
+        if score is None or 100 * score < args.fail_under:
+            return 1
+    return 0
+
+
+def _write(path: str, text: str) -> None:
+    from pathlib import Path
+
+    from harness.errors import UsageError
+
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write ({error.strerror})", where=path,
+                         fix="choose a writable path for --json") from None

@@ -1,0 +1,137 @@
+"""Measure one mutant in a worker: exec its function over the loaded module, run the checks.
+
+Everything that does not depend on the mutant (the module, the cases, the reference backward's
+gradients, each checker's finite-difference work) is computed once per worker and cached, so a
+mutant-check costs about one backward call plus a comparison. `evaluate` never raises.
+"""
+from __future__ import annotations
+
+import time
+from typing import Iterator
+
+import numpy as np
+
+from harness.check import analytic_gradient, initial_theta, loss_of_theta
+from harness.checkers import CHECKERS
+from harness.gradients import InvalidGradient
+from harness.loading import with_function
+from harness.records import SENTINEL_ID, CheckConfig, Measurement, Status, WorkItem
+from harness.targets_resolve import LoadedTarget
+
+# Agreement with the reference backward: every entry within 4 units in the last place of the
+# larger magnitude (relative 4 * 2.2e-16). Reordered but equivalent arithmetic such as
+# `np.dot(a, b) / m` for `1./m * np.dot(a, b)` moves a last bit or two; any real bug moves more.
+ULPS = 4
+
+
+def agrees(a: np.ndarray, b: np.ndarray) -> bool:
+    """Return True if the two gradient vectors agree entrywise to within ULPS ulps."""
+    if a.shape != b.shape:
+        return False
+    scale = np.maximum(np.abs(a), np.abs(b))
+    return bool(np.all(np.abs(a - b) <= ULPS * np.spacing(scale)))
+
+
+def describe_error(error: BaseException) -> str:
+    """Return 'Type: message' on one line, as stored in the session."""
+    text = " ".join(str(error).split())
+    return f"{error.__class__.__name__}: {text}" if text else error.__class__.__name__
+
+
+class Evaluator:
+    """A worker's long-lived state for one target: module, cases, references, finite differences."""
+
+    def __init__(self, loaded: LoadedTarget):
+        self.loaded = loaded
+        self.target = loaded.target
+        self._cases: dict[int, object] = {}
+        self._reference: dict[int, np.ndarray | Exception] = {}
+        self._prepared: dict[tuple[int, str, float], object] = {}
+
+    def case(self, seed: int):
+        if seed not in self._cases:
+            self._cases[seed] = self.target.make_case(seed)
+        return self._cases[seed]
+
+    def reference(self, seed: int) -> np.ndarray | Exception:
+        """Return the unmutated backward's gradient on a case (or the error it raised)."""
+        if seed not in self._reference:
+            try:
+                self._reference[seed] = analytic_gradient(self.target, self.loaded.namespace,
+                                                          self.case(seed))
+            except Exception as error:  # the user's own backward may be broken
+                self._reference[seed] = error
+        return self._reference[seed]
+
+    def prepared(self, seed: int, config: CheckConfig):
+        """Return the checker's finite-difference work for (case, epsilon), computed once."""
+        key = (seed, config.checker, config.epsilon)
+        if key not in self._prepared:
+            case = self.case(seed)
+            self._prepared[key] = CHECKERS[config.checker].prepare(
+                loss_of_theta(self.target, self.loaded.namespace, case),
+                initial_theta(self.target, case), config.epsilon)
+        return self._prepared[key]
+
+    def gradient(self, item: WorkItem, namespace: dict, seed: int) -> np.ndarray:
+        if item.mutant_id == SENTINEL_ID:
+            reference = self.reference(seed)
+            if isinstance(reference, Exception):
+                raise reference
+            return 2.0 * reference  # a grossly wrong gradient every check must flag
+        return analytic_gradient(self.target, namespace, self.case(seed))
+
+    def evaluate(self, item: WorkItem) -> list[Measurement]:
+        """Return one Measurement per (seed, config) and per probe seed; never raises."""
+        try:
+            namespace = self.loaded.namespace
+            for function in item.functions:
+                namespace = with_function(namespace, function.source,
+                                          f"<mutant {item.mutant_id}>", function.first_line)
+        except Exception as error:  # a mutant that does not even load
+            return [Measurement(item.mutant_id, seed, config.checker, config.epsilon,
+                                Status.CRASHED, error=describe_error(error))
+                    for seed, config in _keys(item)]
+        return [self._measure(item, namespace, seed, config) for seed, config in _keys(item)]
+
+    def _measure(self, item: WorkItem, namespace: dict, seed: int,
+                 config: CheckConfig) -> Measurement:
+        probe = seed in item.probe_seeds
+        base = dict(mutant_id=item.mutant_id, seed=seed, checker=config.checker,
+                    epsilon=config.epsilon, probe=probe)
+        try:
+            prepared = None if probe else self.prepared(seed, config)
+            self.reference(seed)
+        except Exception as error:  # the unmutated forward pass itself fails on this case
+            return Measurement(**base, status=Status.CRASHED,
+                               error=f"forward pass failed: {describe_error(error)}")
+        start = time.perf_counter()  # the mutant's own cost: backward call plus comparison
+        try:
+            with np.errstate(all="ignore"):
+                grad = self.gradient(item, namespace, seed)
+        except InvalidGradient as error:
+            return Measurement(**base, status=Status.INVALID, error=str(error),
+                               matches_reference=False,
+                               seconds=time.perf_counter() - start)
+        except Exception as error:
+            return Measurement(**base, status=Status.CRASHED, error=describe_error(error),
+                               matches_reference=False,
+                               seconds=time.perf_counter() - start)
+        reference = self.reference(seed)
+        matches = None if isinstance(reference, Exception) else agrees(grad, reference)
+        if probe:
+            return Measurement(**base, status=Status.OK, matches_reference=matches,
+                               seconds=time.perf_counter() - start)
+        result = CHECKERS[config.checker].compare(grad, prepared, self.target.layout)
+        return Measurement(**base, status=Status.OK, difference=result.difference,
+                           per_parameter=result.per_parameter, matches_reference=matches,
+                           seconds=time.perf_counter() - start)
+
+
+def _keys(item: WorkItem) -> Iterator[tuple[int, CheckConfig]]:
+    """Checked seeds under every config, then each probe seed once (under the first config)."""
+    for seed in item.seeds:
+        for config in item.configs:
+            yield seed, config
+    for seed in item.probe_seeds:
+        yield seed, item.configs[0]

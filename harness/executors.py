@@ -1,0 +1,150 @@
+"""The seam between planning and running: executors take work items and yield measurements.
+
+`LocalPool` (the default) keeps long-lived worker processes, each initialised once per target
+(module loaded, cases and finite differences cached). A mutant that hangs is killed at its
+timeout, one that kills its worker or exhausts memory is recorded, and a fresh worker takes over.
+`InlineExecutor` runs in the calling process: no isolation, for tiny jobs and debugging.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections import deque
+from multiprocessing.connection import wait
+from typing import Iterable, Iterator
+
+from harness.records import Measurement, Status, WorkItem
+
+# Address space a worker may add beyond what it inherits: a runaway allocation in a mutant
+# becomes a MemoryError (a crashed row) instead of taking the machine down.
+MEMORY_HEADROOM = 2 << 30
+
+
+def failed_measurements(item: WorkItem, status: Status, error: str) -> list[Measurement]:
+    """Return one row per key of `item`, all with the same failure (timeout, dead worker)."""
+    rows = [Measurement(item.mutant_id, seed, config.checker, config.epsilon, status,
+                        error=error) for seed in item.seeds for config in item.configs]
+    rows += [Measurement(item.mutant_id, seed, item.configs[0].checker,
+                         item.configs[0].epsilon, status, error=error, probe=True)
+             for seed in item.probe_seeds]
+    return rows
+
+
+def _limit_memory() -> None:
+    try:
+        import resource
+        with open("/proc/self/statm") as statm:
+            used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (used + MEMORY_HEADROOM, resource.RLIM_INFINITY))
+    except (ImportError, OSError, ValueError):  # not Linux: no limit
+        pass
+
+
+def _worker_main(target, connection) -> None:
+    """Serve work items until the parent closes the pipe.
+
+    `target` is the parent's LoadedTarget when forked (inherited, nothing re-executed) or a
+    TargetRef when spawned (the worker loads the module itself).
+    """
+    from harness.evaluate import Evaluator
+    from harness.targets_resolve import LoadedTarget, load_target
+
+    _limit_memory()
+    evaluator = Evaluator(target if isinstance(target, LoadedTarget) else load_target(target))
+    while True:
+        try:
+            item = connection.recv()
+        except EOFError:
+            return
+        connection.send(evaluator.evaluate(item))
+
+
+class InlineExecutor:
+    """Evaluate in this process, one item after another (no timeout, no isolation)."""
+
+    def __init__(self, loaded, jobs: int = 1):
+        from harness.evaluate import Evaluator
+
+        self.evaluator = Evaluator(loaded)
+
+    def execute(self, items: Iterable[WorkItem], timeout: float) -> Iterator[list[Measurement]]:
+        for item in items:
+            yield self.evaluator.evaluate(item)
+
+    def close(self) -> None:
+        pass
+
+
+class _Worker:
+    def __init__(self, context, target):
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(target, child), daemon=True)
+        self.process.start()
+        child.close()
+        self.item: WorkItem | None = None
+        self.deadline = 0.0
+
+    def assign(self, item: WorkItem, timeout: float) -> None:
+        self.item, self.deadline = item, time.monotonic() + timeout
+        self.connection.send(item)
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+class LocalPool:
+    """Long-lived worker processes with a per-item timeout and respawn on death."""
+
+    def __init__(self, loaded, jobs: int):
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        self.context = multiprocessing.get_context(method)
+        self.target = loaded if method == "fork" else loaded.ref
+        self.workers = [_Worker(self.context, self.target) for _ in range(max(1, jobs))]
+
+    def execute(self, items: Iterable[WorkItem], timeout: float) -> Iterator[list[Measurement]]:
+        """Yield each item's measurements as it completes (completion order, not input order)."""
+        pending = deque(items)
+        idle = list(self.workers)
+        busy: dict[object, _Worker] = {}
+        while pending or busy:
+            while pending and idle:
+                worker = idle.pop()
+                worker.assign(pending.popleft(), timeout)
+                busy[worker.connection] = worker
+            now = time.monotonic()
+            next_deadline = min(worker.deadline for worker in busy.values())
+            for connection in wait(list(busy), timeout=max(0.0, next_deadline - now)):
+                worker = busy.pop(connection)
+                try:
+                    rows = connection.recv()
+                except (EOFError, OSError):
+                    code = worker.process.exitcode
+                    worker.process.join(timeout=1)
+                    rows = failed_measurements(worker.item, Status.CRASHED,
+                                               f"worker died (exit code "
+                                               f"{worker.process.exitcode if code is None else code})")
+                    worker = self._replace(worker)
+                idle.append(worker)
+                yield rows
+            now = time.monotonic()
+            for connection, worker in list(busy.items()):
+                if worker.deadline <= now:
+                    del busy[connection]
+                    rows = failed_measurements(worker.item, Status.TIMEOUT,
+                                               f"no result within {timeout:g} s")
+                    idle.append(self._replace(worker))
+                    yield rows
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        worker.kill()
+        fresh = _Worker(self.context, self.target)
+        self.workers[self.workers.index(worker)] = fresh
+        return fresh
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.kill()

@@ -1,0 +1,142 @@
+"""`run()`: plan the work, skip what the session already holds, execute, store, and bundle.
+
+The CLI's `gradmut run` is a thin shell over this function; notebooks call it directly.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import replace
+from typing import Iterable, Sequence
+
+from harness.check import require_positive
+from harness.checkers import CHECKERS
+from harness.environment import environment
+from harness.errors import UsageError
+from harness.executors import InlineExecutor, LocalPool
+from harness.records import (BASELINE_ID, SENTINEL_ID, CheckConfig, FunctionText, Measurement,
+                             WorkItem)
+from harness.results import Results, RunConfig, build_results
+from harness.session import MutantRecord, Session
+from harness.targets_resolve import LoadedTarget, builtin_ref, load_target
+
+PROBE_SEEDS = (101, 102, 103)
+
+
+def parse_seeds(seeds: Sequence[int] | None, cases: int | None) -> tuple[int, ...]:
+    """Return the checked seeds: explicit ones, or 1..cases (seed 1 is the course's case)."""
+    if seeds and cases:
+        raise UsageError("give --seeds or --cases, not both", where="--seeds/--cases")
+    if cases is not None and cases < 1:
+        raise UsageError(f"--cases must be at least 1, got {cases}", where="--cases")
+    chosen = tuple(seeds) if seeds else tuple(range(1, (cases or 1) + 1))
+    if any(seed < 0 for seed in chosen):
+        raise UsageError("seeds must be >= 0", where="--seeds", fix="pass e.g. --seeds 1,2,3")
+    return tuple(sorted(set(chosen)))
+
+
+def special_records(loaded: LoadedTarget) -> list[MutantRecord]:
+    """The baseline (the code as given) and the sentinel (every gradient doubled)."""
+    function = loaded.target.function
+    return [MutantRecord(BASELINE_ID, "baseline", function, 0, 0, 0, 0, "", "",
+                         "the unmutated backward pass"),
+            MutantRecord(SENTINEL_ID, "sentinel", function, 0, 0, 0, 0, "", "",
+                         "every parameter gradient doubled: any working check must flag it")]
+
+
+def mutant_records(loaded: LoadedTarget, operators, function: str | None,
+                   order: int) -> list[MutantRecord]:
+    """Generate the mutants (in memory) and turn them into stored records."""
+    from harness.mutants import mutants_for
+
+    _, mutants = mutants_for(loaded.target, function=function, operators=operators, order=order)
+    return [MutantRecord(m.id, m.operator, m.function, m.line, m.column, m.end_line,
+                         m.end_column, m.original, m.mutated, m.description, tuple(m.parts),
+                         tuple(FunctionText(f.name, f.first_line, f.source) for f in m.functions),
+                         m.source)
+            for m in mutants]
+
+
+def plan(records: Iterable[MutantRecord], config: RunConfig,
+         stored: set[tuple]) -> list[WorkItem]:
+    """Return a work item per mutant with rows missing from the session (resume)."""
+    check = CheckConfig(config.checker, config.epsilon)
+    probed = {(key[0], key[1]) for key in stored}
+    items = []
+    for record in records:
+        seeds = tuple(s for s in config.seeds
+                      if (record.id, s, check.checker, check.epsilon) not in stored)
+        probes = tuple(s for s in config.probe_seeds if (record.id, s) not in probed)
+        if seeds or probes:
+            items.append(WorkItem(record.id, record.functions, seeds, (check,), probes))
+    return items
+
+
+def default_jobs() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def run(target: str = "three-layer", operators: Sequence[str] | str | None = None,
+        epsilon: float = 1e-7, threshold: float | None = None,
+        seeds: Sequence[int] | None = None, cases: int | None = None,
+        checker: str = "course", jobs: int | None = None, timeout: float = 10.0,
+        session: str | None = None, function: str | None = None, order: int = 1,
+        progress: bool = False) -> Results:
+    """Mutate the target's backward pass, check every mutant, and return the Results.
+
+    `jobs=0` runs in this process (no isolation, no timeout); `session` names an SQLite file
+    that keeps every row and lets an interrupted run resume.
+    """
+    if checker not in CHECKERS:
+        raise UsageError(f"unknown checker {checker!r}", where="--checker",
+                         fix=f"choose one of: {', '.join(CHECKERS)}")
+    threshold = CHECKERS[checker].default_threshold if threshold is None else threshold
+    checked = parse_seeds(seeds, cases)
+    config = RunConfig(checker=checker, epsilon=require_positive(epsilon, "--epsilon"),
+                       threshold=require_positive(threshold, "--threshold"), seeds=checked,
+                       probe_seeds=tuple(s for s in PROBE_SEEDS if s not in checked),
+                       order=order)
+    require_positive(timeout, "--timeout")
+    loaded = load_target(builtin_ref(target))
+    env = environment()
+    records = special_records(loaded) + mutant_records(loaded, operators, function, order)
+    config = replace(config, function=function or loaded.target.function,
+                     operators=tuple(sorted({r.operator for r in records[2:]})))
+    store = Session.open(session, loaded.target.name, loaded.source_sha256,
+                         {"environment": _json(env), "source": loaded.source})
+    try:
+        store.add_mutants(records)
+        items = plan(records, config, store.stored_keys())
+        _execute(loaded, items, store, jobs, timeout, progress)
+        return build_results(loaded.target.name, config, env, loaded.filename, loaded.source,
+                             records, store.measurements())
+    finally:
+        store.close()
+
+
+def _execute(loaded: LoadedTarget, items: list[WorkItem], store: Session, jobs: int | None,
+             timeout: float, progress: bool) -> None:
+    if not items:
+        return
+    jobs = default_jobs() if jobs is None else jobs
+    executor = InlineExecutor(loaded) if jobs == 0 else LocalPool(loaded, min(jobs, len(items)))
+    bar = _progress_bar(len(items), progress)
+    try:
+        for rows in executor.execute(items, timeout):
+            store.add_measurements(rows)
+            bar.update(1)
+    finally:
+        bar.close()
+        executor.close()
+
+
+def _progress_bar(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="mutant", file=sys.stderr, disable=not enabled, delay=0.5,
+                leave=False)
+
+
+def _json(value) -> str:
+    return json.dumps(value, sort_keys=True)

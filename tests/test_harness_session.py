@@ -1,0 +1,113 @@
+"""The session file: rows as they arrive, resume after kill -9, invalidation, foreign files."""
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from harness.cli import main
+from harness.errors import UsageError
+from harness.records import CheckConfig, Measurement, Status
+from harness.session import MutantRecord, Session
+
+
+def facts(path):
+    """The stored measurement facts of a session, without timings."""
+    with sqlite3.connect(path) as connection:
+        return sorted(connection.execute(
+            "SELECT mutant_id, seed, checker, epsilon, status, difference, per_parameter, "
+            "matches_reference, error, probe FROM measurements"))
+
+
+def count_rows(path):
+    try:
+        with sqlite3.connect(path, timeout=1) as connection:
+            return connection.execute("SELECT COUNT(*) FROM measurements").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_resume_after_kill_9_equals_an_uninterrupted_run(tmp_path):
+    whole, resumed = tmp_path / "whole.db", tmp_path / "resumed.db"
+    argv = ["run", "--cases", "12", "--jobs", "1"]
+    assert main(argv + ["--session", str(whole)]) == 0
+    total = count_rows(whole)
+    process = subprocess.Popen([sys.executable, "-m", "harness", *argv, "--session",
+                                str(resumed)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while count_rows(resumed) < total // 4 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    partial = count_rows(resumed)
+    assert 0 < partial < total, "the kill must land mid-run for this test to mean anything"
+    assert main(argv + ["--session", str(resumed)]) == 0
+    assert facts(resumed) == facts(whole)
+
+
+def test_rerun_with_a_full_session_runs_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "s.db"
+    assert main(["run", "--operators", "scale", "--session", str(path)]) == 0
+    before = facts(path)
+    import harness.run as run_module
+    monkeypatch.setattr(run_module, "_execute", lambda loaded, items, *rest: pytest.fail(
+        f"nothing should run, got {len(items)} items") if items else None)
+    assert main(["run", "--operators", "scale", "--session", str(path)]) == 0
+    assert facts(path) == before
+
+
+def make_session(path, target="three-layer", sha="a" * 64):
+    session = Session.open(path, target, sha)
+    session.add_mutants([MutantRecord("m1", "scale", "f", 1, 1, 1, 2, "a", "b", "d")])
+    session.add_measurements([Measurement("m1", 1, "course", 1e-7, Status.OK, 0.5,
+                                          {"dW1": 0.5}, False)])
+    session.close()
+
+
+def test_a_changed_source_invalidates_stale_rows(tmp_path):
+    path = tmp_path / "s.db"
+    make_session(path)
+    same = Session.open(path, "three-layer", "a" * 64)
+    assert len(same.measurements()) == 1
+    same.close()
+    changed = Session.open(path, "three-layer", "b" * 64)
+    assert changed.measurements() == [] and changed.mutants() == []
+    changed.close()
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_foreign_session_exits_2_and_is_left_untouched(tmp_path, capsys):
+    path = tmp_path / "other.db"
+    make_session(path, target="one-dimensional")
+    before = digest(path)
+    assert main(["run", "--operators", "scale", "--session", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "belongs to target 'one-dimensional'" in err
+    assert digest(path) == before
+
+
+@pytest.mark.parametrize("content", [b"this is not a database at all" * 100, b"\x00" * 10])
+def test_an_unreadable_session_exits_2_and_is_left_untouched(tmp_path, capsys, content):
+    path = tmp_path / "broken.db"
+    path.write_bytes(content)
+    assert main(["run", "--operators", "scale", "--session", str(path)]) == 2
+    assert capsys.readouterr().err.startswith("gradmut: error: ")
+    assert path.read_bytes() == content
+
+
+def test_another_sqlite_file_is_refused_untouched(tmp_path):
+    path = tmp_path / "app.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE users (name TEXT)")
+    before = digest(path)
+    with pytest.raises(UsageError, match="not a gradmut session"):
+        Session.open(path, "three-layer", "a" * 64)
+    assert digest(path) == before
