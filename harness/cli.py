@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import sys
 
-from harness import cli_bench, cli_check, cli_mutants, cli_run
+from harness import cli_bench, cli_check, cli_diagnose, cli_mutants, cli_run
 from harness.cli_common import Parser
 from harness.errors import UsageError
 
-COMMANDS = (cli_check, cli_run, cli_mutants, cli_bench)
+COMMANDS = (cli_check, cli_run, cli_mutants, cli_diagnose, cli_bench)
 
 
 def build_parser() -> Parser:
