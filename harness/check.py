@@ -6,7 +6,7 @@ vector, and the analytic gradient as a flat vector.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -66,14 +66,24 @@ class CheckReport:
     per_parameter: dict[str, float]
     caught: bool
     environment: dict
+    exact: dict | None = None  # backward_error, numeric_error, per_parameter (with the oracle)
+    notice: str | None = None  # why the oracle could not be used
 
     def to_json(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        if data["exact"] is None:
+            del data["exact"]
+        return data
 
 
 def check(target_name: str = "three-layer", variant: str = "correct", epsilon: float = 1e-7,
-          threshold: float = 2e-7, seed: int = 1, checker: str = "course") -> CheckReport:
-    """Run the gradient check on a target's own backward pass (no mutation)."""
+          threshold: float = 2e-7, seed: int = 1, checker: str = "course",
+          oracle: str | None = None) -> CheckReport:
+    """Run the gradient check on a target's own backward pass (no mutation).
+
+    With `oracle="autograd"` the report also gives the backward's and the finite difference's
+    errors against the exact gradient of the forward pass.
+    """
     target = resolve_target(target_name)
     path = target.variant_path(variant)
     if path is None:
@@ -81,7 +91,8 @@ def check(target_name: str = "three-layer", variant: str = "correct", epsilon: f
                          fix=f"choose one of: {', '.join(target.variant_names)}")
     epsilon = require_positive(epsilon, "--epsilon")
     threshold = require_positive(threshold, "--threshold")
-    namespace = load_module(read_source(path), str(path))
+    source = read_source(path)
+    namespace = load_module(source, str(path))
     case = target.make_case(seed)
     formula = CHECKERS[checker]
     reference = formula.prepare(loss_of_theta(target, namespace, case),
@@ -92,7 +103,28 @@ def check(target_name: str = "three-layer", variant: str = "correct", epsilon: f
         raise UsageError(f"the backward pass returned an unusable gradient: {error}",
                          where=str(path)) from None
     result = formula.compare(grad, reference, target.layout)
+    from harness.targets_resolve import LoadedTarget  # it imports this module
+
+    loaded = LoadedTarget(None, replace(target, source_path=path), source, namespace)
+    exact, notice = _exact(oracle, loaded, case, grad, reference)
     return CheckReport(target=target.name, variant=variant, checker=checker, seed=seed,
                        epsilon=epsilon, threshold=threshold, difference=result.difference,
                        per_parameter=result.per_parameter,
-                       caught=result.difference > threshold, environment=environment())
+                       caught=result.difference > threshold, environment=environment(),
+                       exact=exact, notice=notice)
+
+
+def _exact(oracle, loaded, case, grad, approx):
+    """Return (the errors against the exact gradient, None) or (None, why not)."""
+    if not oracle:
+        return None, None
+    if oracle != "autograd":
+        raise UsageError(f"unknown oracle {oracle!r}", where="--oracle",
+                         fix="the only oracle is 'autograd'")
+    from harness.oracle import Oracle, OracleUnavailable, exact_errors
+
+    try:
+        exact = Oracle(loaded).gradient(case)
+    except OracleUnavailable as error:
+        return None, f"{error.where}: {error.what}; no exact figures"
+    return exact_errors(grad, approx, exact, loaded.target.layout), None

@@ -23,6 +23,8 @@ def register(subparsers) -> None:
                         help="difference above which the check fails (default 2e-7; the first "
                              "notebook used 1e-7)")
     parser.add_argument("--seed", type=int, default=1, help="test case seed (1: the course's)")
+    parser.add_argument("--oracle", choices=("autograd",),
+                        help="also compare with autograd's exact gradient of the forward pass")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=handle)
 
@@ -41,15 +43,24 @@ def render(report) -> str:
         tabulate(rows, headers=("block", "difference", "over threshold"), tablefmt="simple",
                  disable_numparse=True),
         "",
-        describe(report.environment),
     ]
+    if report.exact:
+        lines += [f"exact oracle (autograd): the backward's error "
+                  f"{format_float(report.exact['backward_error'])}, the finite difference's own "
+                  f"error {format_float(report.exact['numeric_error'])}", ""]
+    lines.append(describe(report.environment))
     return "\n".join(lines)
 
 
 def handle(args, out) -> int:
     from harness.check import check
 
-    report = check(args.target, args.variant, args.epsilon, args.threshold, args.seed)
+    import sys
+
+    report = check(args.target, args.variant, args.epsilon, args.threshold, args.seed,
+                   oracle=args.oracle)
+    if report.notice:
+        sys.stderr.write(f"gradmut: note: {report.notice}\n")
     if args.json:
         out.write(json.dumps(report.to_json(), indent=2, sort_keys=True) + "\n")
     else:

@@ -21,6 +21,8 @@ def register(subparsers) -> None:
     parser.add_argument("--epsilon", type=float_option("--epsilon"), default=1e-7)
     parser.add_argument("--threshold", type=float_option("--threshold"), default=2e-7)
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--oracle", choices=("autograd",),
+                        help="confirm each repair against autograd's exact gradient")
     parser.add_argument("--json", metavar="FILE", help="write the diagnosis JSON ('-': stdout)")
     parser.set_defaults(handler=handle)
 
@@ -45,11 +47,30 @@ def render(diagnosis) -> str:
                      "they write, or needs more edits than --max-order")
         return "\n".join(lines) + "\n"
     rows = [(rank, " + ".join(r.mutants), ",".join(map(str, r.lines)),
-             format_float(r.difference_after)) for rank, r in enumerate(diagnosis.repairs, 1)]
-    lines += ["", tabulate(rows, headers=("rank", "mutants", "lines", "difference after"),
-                           disable_numparse=True), "", "smallest repair:",
+             format_float(r.difference_after),
+             "-" if r.confirmed is None else ("exact" if r.confirmed else "no"))
+            for rank, r in enumerate(diagnosis.repairs, 1)]
+    headers = ("rank", "mutants", "lines", "difference after", "confirmed by oracle")
+    lines += ["", tabulate(rows, headers=headers, disable_numparse=True), "",
+              "smallest repair:",
               diagnosis.repairs[0].diff]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _diagnose_with_notice(diagnose, loaded, args):
+    """Diagnose; if autograd cannot differentiate the forward pass, say so and go without it."""
+    import sys
+
+    from harness.oracle import OracleUnavailable
+
+    options = dict(function=args.backward, max_order=args.max_order, cases=args.cases,
+                   epsilon=args.epsilon, threshold=args.threshold, jobs=args.jobs)
+    try:
+        return diagnose(loaded, oracle=args.oracle, **options)
+    except OracleUnavailable as error:
+        sys.stderr.write(f"gradmut: note: {error.where}: {error.what}; repairs are judged "
+                         "by the threshold only\n")
+        return diagnose(loaded, **options)
 
 
 def handle(args, out) -> int:
@@ -60,9 +81,7 @@ def handle(args, out) -> int:
         raise UsageError("give a FILE or --variant, not both", where="diagnose")
     loaded = (load_file_as(args.target, args.file) if args.file
               else load_variant(args.target, args.variant or "correct"))
-    diagnosis = diagnose(loaded, function=args.backward, max_order=args.max_order,
-                         cases=args.cases, epsilon=args.epsilon, threshold=args.threshold,
-                         jobs=args.jobs)
+    diagnosis = _diagnose_with_notice(diagnose, loaded, args)
     text = json.dumps(diagnosis.to_json(), indent=1, sort_keys=True) + "\n"
     if args.json == "-":
         out.write(text)

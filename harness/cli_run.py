@@ -32,6 +32,9 @@ def register(subparsers) -> None:
     parser.add_argument("--json", metavar="FILE", help="write the results JSON ('-': stdout)")
     parser.add_argument("--fail-under", type=float_option("--fail-under"), metavar="SCORE",
                         help="exit 1 when the score (percent) is below SCORE")
+    parser.add_argument("--oracle", choices=("autograd",),
+                        help="judge equivalence against autograd's exact gradient "
+                             "(pip install 'gradmut[oracle]')")
     parser.add_argument("--all", action="store_true", help="list every mutant on screen")
     parser.add_argument("--format", default="simple", help="tabulate format for the screen")
     parser.set_defaults(handler=handle)
@@ -48,13 +51,26 @@ def render_screen(results, fmt: str, show_all: bool) -> str:
     lines = [f"gradmut run: target {results.target}, function {config.function}, checker "
              f"{config.checker}, epsilon {format_float(config.epsilon, 1)}, threshold "
              f"{format_float(config.threshold, 1)}, seeds {seeds} ({describe(results.environment)})",
-             *baseline_lines(results), ""]
+             *baseline_lines(results), *oracle_lines(results), ""]
     tables = [summary_table(results), operators_table(results)]
     tables.append(mutants_table(results) if show_all else missed_table(results))
     for table in tables:
         if table.rows:
             lines += [table.title, render(table, fmt), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def oracle_lines(results) -> list[str]:
+    """With the oracle: the check's own error on the first case, beside the noise floor."""
+    from harness.formatting import format_float
+
+    if not results.config.oracle:
+        return []
+    first = next(m for m in results.baseline.measurements if not m.probe)
+    return [f"oracle (autograd): the finite difference's own error is "
+            f"{format_float(first.numeric_error)} and the unmutated backward's "
+            f"{format_float(first.exact_error)}; equivalence is judged against the exact "
+            "gradient"]
 
 
 def handle(args, out) -> int:
@@ -69,12 +85,14 @@ def handle(args, out) -> int:
                       threshold=args.threshold, seeds=args.seeds, cases=args.cases,
                       checker=args.checker, jobs=args.jobs, timeout=args.timeout,
                       session=args.session, function=args.function, order=args.order,
-                      progress=sys.stderr.isatty())
+                      progress=sys.stderr.isatty(), oracle=args.oracle)
     except KeyboardInterrupt:
         if args.session:
             sys.stderr.write(f"gradmut: interrupted; finished rows are in {args.session}: "
                              "run the same command again to resume\n")
         raise
+    for notice in results.notices:
+        sys.stderr.write(f"gradmut: note: {notice}\n")
     if args.json == "-":
         out.write(dumps(results))
     else:

@@ -34,6 +34,8 @@ class Repair:
     diff: str
     difference_after: float
     per_parameter_after: dict[str, float]
+    exact_error: float | None = None  # largest over the cases, with the oracle
+    confirmed: bool | None = None  # matches the exact gradient to rounding on every case
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +133,13 @@ class _Search:
 
 def diagnose(loaded: LoadedTarget, function: str | None = None, max_order: int = 2,
              cases: int = 3, epsilon: float = 1e-7, threshold: float = 2e-7,
-             jobs: int | None = None, timeout: float = 10.0) -> Diagnosis:
-    """Check the code as given; if it fails, search for the smallest repairing mutants."""
+             jobs: int | None = None, timeout: float = 10.0,
+             oracle: str | None = None) -> Diagnosis:
+    """Check the code as given; if it fails, search for the smallest repairing mutants.
+
+    With `oracle="autograd"` each repair is also confirmed (or not) against the exact gradient,
+    with no threshold involved.
+    """
     epsilon, threshold = require_positive(epsilon, "--epsilon"), require_positive(threshold,
                                                                                   "--threshold")
     if cases < 1 or max_order not in (1, 2):
@@ -165,11 +172,37 @@ def diagnose(loaded: LoadedTarget, function: str | None = None, max_order: int =
             repairs = _repairs(pairs, search.worst(pairs), threshold)
     finally:
         search.close()
-    ranked = tuple(sorted((_repair(space, m, row) for m, row in repairs),
+    confirm = _confirmer(oracle, loaded, seeds)
+    ranked = tuple(sorted((confirm(m, _repair(space, m, row)) for m, row in repairs),
                           key=lambda r: (len(r.mutants), _length(r), _size(r),
                                          r.difference_after)))
     unique = len({r.lines for r in ranked}) == 1
     return Diagnosis(**common, passes=False, tried=search.tried, repairs=ranked, unique=unique)
+
+
+def _confirmer(oracle, loaded, seeds):
+    """Return repair -> repair with exact_error/confirmed filled in (identity without oracle)."""
+    if not oracle:
+        return lambda mutant, repair: repair
+    from harness.check import analytic_gradient
+    from harness.loading import with_function
+    from harness.oracle import Oracle, agrees_exactly, norm_ratio
+
+    exact = Oracle(loaded)
+    cases = [loaded.target.make_case(seed) for seed in seeds]
+    references = [exact.gradient(case) for case in cases]  # OracleUnavailable: caller's notice
+
+    def confirm(mutant, repair):
+        namespace = loaded.namespace
+        for function in mutant.functions:
+            namespace = with_function(namespace, function.source, "<repair>",
+                                      function.first_line)
+        grads = [analytic_gradient(loaded.target, namespace, case) for case in cases]
+        error = max(norm_ratio(g, e) for g, e in zip(grads, references))
+        return replace(repair, exact_error=error,
+                       confirmed=all(agrees_exactly(g, e) for g, e in zip(grads, references)))
+
+    return confirm
 
 
 def _repairs(mutants, results, threshold):

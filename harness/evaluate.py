@@ -12,7 +12,8 @@ from typing import Iterator
 import numpy as np
 
 from harness.check import analytic_gradient, initial_theta, loss_of_theta
-from harness.checkers import CHECKERS
+from harness.checkers import CHECKERS, norm_ratio
+from harness.oracle import agrees_exactly
 from harness.gradients import InvalidGradient
 from harness.loading import with_function
 from harness.records import SENTINEL_ID, CheckConfig, Measurement, Status, WorkItem
@@ -47,6 +48,7 @@ class Evaluator:
         self._cases: dict[int, object] = {}
         self._reference: dict[int, np.ndarray | Exception] = {}
         self._prepared: dict[tuple[int, str, float], object] = {}
+        self._oracle = None
 
     def case(self, seed: int):
         if seed not in self._cases:
@@ -62,6 +64,14 @@ class Evaluator:
             except Exception as error:  # the user's own backward may be broken
                 self._reference[seed] = error
         return self._reference[seed]
+
+    def exact(self, seed: int) -> np.ndarray:
+        """Return autograd's exact gradient on a case (the parent checked it is available)."""
+        if self._oracle is None:
+            from harness.oracle import Oracle
+
+            self._oracle = Oracle(self.loaded)
+        return self._oracle.gradient(self.case(seed))
 
     def prepared(self, seed: int, config: CheckConfig):
         """Return the checker's finite-difference work for (case, epsilon), computed once."""
@@ -101,7 +111,7 @@ class Evaluator:
                     epsilon=config.epsilon, probe=probe)
         try:
             prepared = None if probe else self.prepared(seed, config)
-            self.reference(seed)
+            reference = self.exact(seed) if item.reference == "exact" else self.reference(seed)
         except Exception as error:  # the unmutated forward pass itself fails on this case
             return Measurement(**base, status=Status.CRASHED,
                                error=f"forward pass failed: {describe_error(error)}")
@@ -117,15 +127,26 @@ class Evaluator:
             return Measurement(**base, status=Status.CRASHED, error=describe_error(error),
                                matches_reference=False,
                                seconds=time.perf_counter() - start)
-        reference = self.reference(seed)
-        matches = None if isinstance(reference, Exception) else agrees(grad, reference)
+        exact = item.reference == "exact"
+        if isinstance(reference, Exception):
+            matches = None
+        else:
+            matches = agrees_exactly(grad, reference) if exact else agrees(grad, reference)
+        errors = _exact_errors(grad, prepared, reference) if exact else {}
         if probe:
             return Measurement(**base, status=Status.OK, matches_reference=matches,
-                               seconds=time.perf_counter() - start)
+                               seconds=time.perf_counter() - start, **errors)
         result = CHECKERS[config.checker].compare(grad, prepared, self.target.layout)
         return Measurement(**base, status=Status.OK, difference=result.difference,
                            per_parameter=result.per_parameter, matches_reference=matches,
-                           seconds=time.perf_counter() - start)
+                           seconds=time.perf_counter() - start, **errors)
+
+
+def _exact_errors(grad: np.ndarray, prepared, exact: np.ndarray) -> dict:
+    """The mutant's own error and, where the checker prepared a gradient, the check's error."""
+    numeric = norm_ratio(prepared, exact) if isinstance(prepared, np.ndarray) and \
+        prepared.shape == exact.shape else None
+    return {"exact_error": norm_ratio(grad, exact), "numeric_error": numeric}
 
 
 def _keys(item: WorkItem) -> Iterator[tuple[int, CheckConfig]]:

@@ -65,6 +65,7 @@ class WorkItem:
     seeds: tuple[int, ...]
     configs: tuple[CheckConfig, ...]
     probe_seeds: tuple[int, ...] = ()
+    reference: str = "backward"  # what agreement is judged against: "backward" or "exact"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,8 @@ class Measurement:
     error: str | None = None
     seconds: float = 0.0
     probe: bool = False
+    exact_error: float | None = None  # ||g - exact|| / (||g|| + ||exact||), with the oracle
+    numeric_error: float | None = None  # the same for the finite-difference gradient
 
     @property
     def key(self) -> tuple[str, int, str, float]:

@@ -25,6 +25,7 @@ class RunConfig:
     operators: tuple[str, ...] = ()
     function: str = ""
     order: int = 1
+    oracle: str = ""  # "autograd" when equivalence was judged against the exact gradient
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,7 @@ class Results:
     sentinel: MutantResult
     mutants: tuple[MutantResult, ...]
     summary: Summary
+    notices: tuple[str, ...] = ()  # things the user should know, e.g. the oracle was unavailable
 
     @property
     def trusted(self) -> bool:
@@ -85,7 +87,7 @@ class Results:
                              self.environment, self.source_path, self.source,
                              [r.mutant for r in (self.baseline, self.sentinel, *self.mutants)],
                              [m for r in (self.baseline, self.sentinel, *self.mutants)
-                              for m in r.measurements])
+                              for m in r.measurements], self.notices)
 
     def _repr_markdown_(self) -> str:
         from harness.tables import results_markdown
@@ -100,7 +102,7 @@ class Results:
 
 def build_results(target: str, config: RunConfig, environment: dict, source_path: str,
                   source: str, mutants: list[MutantRecord],
-                  measurements: list[Measurement]) -> Results:
+                  measurements: list[Measurement], notices: tuple[str, ...] = ()) -> Results:
     """Classify each mutant's rows for `config` and bundle everything, sorted by line then id."""
     wanted = set(config.seeds) | set(config.probe_seeds)
     rows: dict[str, list[Measurement]] = {}
@@ -118,4 +120,4 @@ def build_results(target: str, config: RunConfig, environment: dict, source_path
     ordered = tuple(sorted(results.values(), key=lambda r: (r.mutant.line, r.mutant.column,
                                                              r.mutant.id)))
     return Results(target, config, environment, source_path, source, baseline, sentinel,
-                   ordered, summarize(r.outcome for r in ordered))
+                   ordered, summarize(r.outcome for r in ordered), tuple(notices))

@@ -21,7 +21,7 @@ def _measurement_json(m: Measurement) -> dict:
     return {"seed": m.seed, "checker": m.checker, "epsilon": m.epsilon, "status": m.status.value,
             "difference": m.difference, "per_parameter": m.per_parameter,
             "matches_reference": m.matches_reference, "error": m.error, "seconds": m.seconds,
-            "probe": m.probe}
+            "probe": m.probe, "exact_error": m.exact_error, "numeric_error": m.numeric_error}
 
 
 def _mutant_json(result: MutantResult, threshold: float) -> dict:
@@ -49,7 +49,7 @@ def results_to_json(results: Results) -> dict:
             "sentinel": _mutant_json(results.sentinel, threshold),
             "trusted": results.trusted, "false_alarm": results.false_alarm,
             "mutants": [_mutant_json(r, threshold) for r in results.mutants],
-            "summary": results.summary.to_json()}
+            "summary": results.summary.to_json(), "notices": list(results.notices)}
 
 
 def dumps(results: Results) -> str:
@@ -69,10 +69,11 @@ def results_from_json(data: dict) -> Results:
             tuple(FunctionText(*f) for f in entry["functions"])))
         rows += [Measurement(entry["id"], c["seed"], c["checker"], c["epsilon"],
                              Status(c["status"]), c["difference"], c["per_parameter"],
-                             c["matches_reference"], c["error"], c["seconds"], c["probe"])
+                             c["matches_reference"], c["error"], c["seconds"], c["probe"],
+                             c.get("exact_error"), c.get("numeric_error"))
                  for c in entry["cases"]]
     return build_results(data["target"], config, data["environment"], data["source_path"],
-                         data["source"], records, rows)
+                         data["source"], records, rows, tuple(data.get("notices", ())))
 
 
 def load_json(path: str | Path) -> Results:

@@ -62,6 +62,7 @@ def plan(records: Iterable[MutantRecord], config: RunConfig,
          stored: set[tuple]) -> list[WorkItem]:
     """Return a work item per mutant with rows missing from the session (resume)."""
     check = CheckConfig(config.checker, config.epsilon)
+    reference = "exact" if config.oracle else "backward"
     probed = {(key[0], key[1]) for key in stored}
     items = []
     for record in records:
@@ -69,24 +70,47 @@ def plan(records: Iterable[MutantRecord], config: RunConfig,
                       if (record.id, s, check.checker, check.epsilon) not in stored)
         probes = tuple(s for s in config.probe_seeds if (record.id, s) not in probed)
         if seeds or probes:
-            items.append(WorkItem(record.id, record.functions, seeds, (check,), probes))
+            items.append(WorkItem(record.id, record.functions, seeds, (check,), probes,
+                                  reference))
     return items
+
+
+def check_oracle(oracle: str | None, loaded: LoadedTarget,
+                 seeds: Sequence[int]) -> tuple[str, tuple[str, ...]]:
+    """Return ("autograd", ()) if the oracle differentiates every case, else ("", notice)."""
+    if not oracle:
+        return "", ()
+    if oracle != "autograd":
+        raise UsageError(f"unknown oracle {oracle!r}", where="--oracle",
+                         fix="the only oracle is 'autograd'")
+    from harness.oracle import Oracle, OracleUnavailable
+
+    exact = Oracle(loaded)
+    try:
+        for seed in seeds:
+            exact.gradient(loaded.target.make_case(seed))
+    except OracleUnavailable as error:
+        return "", (f"{error.where}: {error.what}; using the reference backward instead",)
+    return "autograd", ()
 
 
 def default_jobs() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def run(target: str = "three-layer", operators: Sequence[str] | str | None = None,
+def run(target: str | LoadedTarget = "three-layer", operators: Sequence[str] | str | None = None,
         epsilon: float = 1e-7, threshold: float | None = None,
         seeds: Sequence[int] | None = None, cases: int | None = None,
         checker: str = "course", jobs: int | None = None, timeout: float = 10.0,
         session: str | None = None, function: str | None = None, order: int = 1,
-        progress: bool = False) -> Results:
+        progress: bool = False, oracle: str | None = None) -> Results:
     """Mutate the target's backward pass, check every mutant, and return the Results.
 
     `jobs=0` runs in this process (no isolation, no timeout); `session` names an SQLite file
-    that keeps every row and lets an interrupted run resume.
+    that keeps every row and lets an interrupted run resume. `oracle="autograd"` judges
+    equivalence against the exact gradient and splits each difference into the mutant's error
+    and the check's own; where autograd cannot differentiate the forward pass, a notice says
+    so and the run carries on with the reference backward.
     """
     if checker not in CHECKERS:
         raise UsageError(f"unknown checker {checker!r}", where="--checker",
@@ -98,7 +122,9 @@ def run(target: str = "three-layer", operators: Sequence[str] | str | None = Non
                        probe_seeds=tuple(s for s in PROBE_SEEDS if s not in checked),
                        order=order)
     require_positive(timeout, "--timeout")
-    loaded = load_target(builtin_ref(target))
+    loaded = target if isinstance(target, LoadedTarget) else load_target(builtin_ref(target))
+    oracle_name, notices = check_oracle(oracle, loaded, checked + config.probe_seeds)
+    config = replace(config, oracle=oracle_name)
     env = environment()
     records = special_records(loaded) + mutant_records(loaded, operators, function, order)
     config = replace(config, function=function or loaded.target.function,
@@ -107,10 +133,10 @@ def run(target: str = "three-layer", operators: Sequence[str] | str | None = Non
                          {"environment": _json(env), "source": loaded.source})
     try:
         store.add_mutants(records)
-        items = plan(records, config, store.stored_keys())
+        items = plan(records, config, store.stored_keys(exact=bool(config.oracle)))
         _execute(loaded, items, store, jobs, timeout, progress)
         return build_results(loaded.target.name, config, env, loaded.filename, loaded.source,
-                             records, store.measurements())
+                             records, store.measurements(), notices)
     finally:
         store.close()
 

@@ -16,7 +16,7 @@ from typing import Iterable
 from harness.errors import UsageError
 from harness.records import FunctionText, Measurement, Status
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS measurements (
     mutant_id TEXT NOT NULL, seed INTEGER NOT NULL, checker TEXT NOT NULL, epsilon REAL NOT NULL,
     status TEXT NOT NULL, difference REAL, per_parameter TEXT, matches_reference INTEGER,
     error TEXT, seconds REAL, probe INTEGER NOT NULL DEFAULT 0,
+    exact_error REAL, numeric_error REAL,
     PRIMARY KEY (mutant_id, seed, checker, epsilon));
 """
 
@@ -92,6 +93,11 @@ class Session:
         return session
 
     def _claim(self, meta: dict, target: str, source_sha256: str | None, extra: dict) -> None:
+        if meta and meta.get("schema_version") != SCHEMA_VERSION:
+            self.connection.close()
+            raise UsageError(f"session schema {meta.get('schema_version')} is not this gradmut's "
+                             f"{SCHEMA_VERSION}", where=self.path,
+                             fix="use a new --session file (the old one is left as it is)")
         if meta and meta["target"] != target:
             self.connection.close()
             raise UsageError(f"this session belongs to target {meta['target']!r}, not {target!r}",
@@ -131,15 +137,18 @@ class Session:
         """Write one item's rows in one short transaction."""
         values = [(m.mutant_id, m.seed, m.checker, m.epsilon, m.status.value, m.difference,
                    json.dumps(m.per_parameter), None if m.matches_reference is None
-                   else int(m.matches_reference), m.error, m.seconds, int(m.probe))
+                   else int(m.matches_reference), m.error, m.seconds, int(m.probe),
+                   m.exact_error, m.numeric_error)
                   for m in rows]
         with self.connection:
             self.connection.executemany(
-                "INSERT OR REPLACE INTO measurements VALUES (?,?,?,?,?,?,?,?,?,?,?)", values)
+                "INSERT OR REPLACE INTO measurements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", values)
 
-    def stored_keys(self) -> set[tuple[str, int, str, float]]:
+    def stored_keys(self, exact: bool = False) -> set[tuple[str, int, str, float]]:
+        """Keys already measured; with `exact`, only rows judged against the exact oracle."""
+        where = " WHERE exact_error IS NOT NULL OR status != 'ok'" if exact else ""
         return set(self.connection.execute(
-            "SELECT mutant_id, seed, checker, epsilon FROM measurements"))
+            "SELECT mutant_id, seed, checker, epsilon FROM measurements" + where))
 
     def measurements(self) -> list[Measurement]:
         rows = self.connection.execute(
@@ -147,9 +156,9 @@ class Session:
         return [Measurement(mutant_id, seed, checker, epsilon, Status(status), difference,
                             json.loads(per_parameter or "{}"),
                             None if matches is None else bool(matches), error, seconds,
-                            bool(probe))
+                            bool(probe), exact_error, numeric_error)
                 for (mutant_id, seed, checker, epsilon, status, difference, per_parameter,
-                     matches, error, seconds, probe) in rows]
+                     matches, error, seconds, probe, exact_error, numeric_error) in rows]
 
     def close(self) -> None:
         self.connection.close()
