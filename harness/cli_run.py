@@ -42,12 +42,12 @@ def register(subparsers) -> None:
 
 def render_screen(results, fmt: str, show_all: bool) -> str:
     from harness.environment import describe
-    from harness.formatting import format_float
+    from harness.formatting import format_float, format_seeds
     from harness.tables import (baseline_lines, missed_table, mutants_table, operators_table,
                                 render, summary_table)
 
     config = results.config
-    seeds = ",".join(map(str, config.seeds))
+    seeds = format_seeds(config.seeds)
     lines = [f"gradmut run: target {results.target}, function {config.function}, checker "
              f"{config.checker}, epsilon {format_float(config.epsilon, 1)}, threshold "
              f"{format_float(config.threshold, 1)}, seeds {seeds} ({describe(results.environment)})",

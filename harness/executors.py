@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections import deque
@@ -51,6 +52,7 @@ def _worker_main(target, connection) -> None:
     from harness.evaluate import Evaluator
     from harness.targets_resolve import LoadedTarget, load_target
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _limit_memory()
     evaluator = Evaluator(target if isinstance(target, LoadedTarget) else load_target(target))
     while True:
