@@ -111,3 +111,21 @@ def test_another_sqlite_file_is_refused_untouched(tmp_path):
     with pytest.raises(UsageError, match="not a gradmut session"):
         Session.open(path, "three-layer", "a" * 64)
     assert digest(path) == before
+
+
+def test_ctrl_c_stops_cleanly_and_the_rerun_completes(tmp_path):
+    path = tmp_path / "interrupted.db"
+    argv = [sys.executable, "-m", "harness", "run", "--cases", "200", "--jobs", "1",
+            "--session", str(path)]
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True)
+    deadline = time.monotonic() + 60
+    while count_rows(path) < 50 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and "resume" in err
+    partial = count_rows(path)
+    assert main(["run", "--cases", "200", "--jobs", "1", "--session", str(path)]) == 0
+    assert count_rows(path) > partial
