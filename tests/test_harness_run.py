@@ -1,10 +1,10 @@
 """`run()` on the course's network: the acceptance outcomes, bit-identical reuse, the JSON."""
 import hashlib
+import importlib
 import json
 
 import pytest
 
-from harness import run as run_module
 from harness.check import analytic_gradient, initial_theta, loss_of_theta
 from harness.checkers import CHECKERS
 from harness.cli import main
@@ -14,6 +14,8 @@ from harness.results_io import results_from_json, results_to_json
 from harness.targets_resolve import builtin_ref, load_target
 from targets import get_target, three_layer
 from test_checkers import course_gradient_check
+
+run_module = importlib.import_module("harness.run")  # `harness.run` is the function
 
 
 def doubled_dW2(X, Y, cache):
