@@ -12,17 +12,28 @@ from typing import ClassVar, Iterator
 import libcst as cst
 import libcst.matchers as m
 
-from mutators.base import Operator, assignments, defined_names
+from mutators.base import Operator, name_uses
 from mutators.records import Example, Replacement
 
+# Each comparison's two near misses: the boundary included or excluded, and the other side.
 OTHER = {">": (">=", "<"), ">=": (">", "<="), "<": ("<=", ">"), "<=": ("<", ">=")}
 OPERATORS = {">": cst.GreaterThan, ">=": cst.GreaterThanEqual, "<": cst.LessThan,
              "<=": cst.LessThanEqual}
+TAGS = {">": "gt", ">=": "ge", "<": "lt", "<=": "le"}
 SIDES = {"A": "Z", "Z": "A"}
+MASK = m.Comparison(comparisons=[m.ComparisonTarget(
+    operator=m.GreaterThan() | m.GreaterThanEqual() | m.LessThan() | m.LessThanEqual())])
 
 
-def _symbol(operator: cst.BaseCompOp) -> str | None:
-    return next((s for s, kind in OPERATORS.items() if isinstance(operator, kind)), None)
+def _symbol(operator: cst.BaseCompOp) -> str:
+    return next(s for s, kind in OPERATORS.items() if isinstance(operator, kind))
+
+
+def _with_operator(comparison: cst.Comparison, symbol: str) -> cst.Comparison:
+    part = comparison.comparisons[0]
+    operator = OPERATORS[symbol](whitespace_before=part.operator.whitespace_before,
+                                 whitespace_after=part.operator.whitespace_after)
+    return comparison.with_changes(comparisons=[part.with_changes(operator=operator)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,34 +45,27 @@ class ActivationDerivative(Operator):
                 ("def f(d, A2, Z2):\n    dZ = d * (A2 >= 0)\n",
                  "def f(d, A2, Z2):\n    dZ = d * (A2 < 0)\n",
                  "def f(d, A2, Z2):\n    dZ = d * (Z2 > 0)\n")),
-        Example("def f(d):\n    dZ = d\n", ()),
+        Example("def f(d, Z1):\n    dZ = d * (Z1 <= 0)\n",
+                ("def f(d, Z1):\n    dZ = d * (Z1 < 0)\n",
+                 "def f(d, Z1):\n    dZ = d * (Z1 >= 0)\n")),
+        Example("def f(d, a):\n    dZ = d * (a == 0) + (0 < a < 1)\n", ()),
     )
 
     def replacements(self, function: cst.FunctionDef) -> Iterator[Replacement]:
-        names = defined_names(function)
-        for target, assign in assignments(function):
-            for comparison in m.findall(assign.value, m.Comparison(comparisons=[m.ComparisonTarget()])):
-                part = comparison.comparisons[0]
-                symbol = _symbol(part.operator)
-                if symbol is None:
-                    continue
-                for other in OTHER[symbol]:
-                    new_part = part.with_changes(operator=OPERATORS[other](
-                        whitespace_before=part.operator.whitespace_before,
-                        whitespace_after=part.operator.whitespace_after))
-                    yield Replacement(comparison, comparison.with_changes(comparisons=[new_part]),
-                                      f"{target}-{_tag(other)}", f"mask uses {other} in {target}")
-                yield from self._other_side(target, comparison, names)
-
-    def _other_side(self, target, comparison, names) -> Iterator[Replacement]:
-        left = comparison.left
-        found = m.matches(left, m.Name()) and re.fullmatch(r"([AZ])(\d+)", left.value)
-        if found:
-            twin = SIDES[found.group(1)] + found.group(2)
-            if twin in names:
-                yield Replacement(left, left.with_changes(value=twin), f"{target}-{twin}",
-                                  f"mask tests {twin} instead of {left.value} in {target}")
+        bound = name_uses(function)[1]
+        for comparison in m.findall(function.body, MASK):
+            symbol = _symbol(comparison.comparisons[0].operator)
+            for other in OTHER[symbol]:
+                yield Replacement(comparison, _with_operator(comparison, other), TAGS[other],
+                                  f"mask uses {other} instead of {symbol}")
+            yield from _other_side(comparison.left, bound)
 
 
-def _tag(symbol: str) -> str:
-    return {">": "gt", ">=": "ge", "<": "lt", "<=": "le"}[symbol]
+def _other_side(left: cst.BaseExpression, bound: set[str]) -> Iterator[Replacement]:
+    """Test Z<k> where the code tests A<k> (and A<k> for Z<k>), if the function has it."""
+    found = m.matches(left, m.Name()) and re.fullmatch(r"([AZ])(\d+)", left.value)
+    if found:
+        twin = SIDES[found.group(1)] + found.group(2)
+        if twin in bound:
+            yield Replacement(left, left.with_changes(value=twin), twin,
+                              f"mask tests {twin} instead of {left.value}")

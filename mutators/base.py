@@ -1,21 +1,25 @@
-"""What every operator shares: the Operator shape and the sites it may touch.
+"""What every operator shares: the Operator shape, the sites it may touch, and safe spelling.
 
-Operators only see the function under test. They work statement by statement on assignments,
-so each proposal knows which variable it corrupts ("dW2"), and that name goes into the id.
+Operators see only the function under test and propose Replacements on its nodes; generate.py
+names the enclosing statement's variable ("dW2"), so a tag says only what changed ("x2").
 """
 from __future__ import annotations
 
-import re
 from typing import ClassVar, Iterator
 
 import libcst as cst
 import libcst.matchers as m
+from libcst.metadata import ExpressionContext, ExpressionContextProvider, MetadataWrapper
 
+from mutators.ids import safe
 from mutators.records import Example, Replacement
 
 # Right-hand sides worth corrupting: arithmetic, calls and plain names, not `X.shape[1]`,
 # dict literals or tuple unpacking.
 COMPUTED = m.BinaryOperation() | m.Call() | m.UnaryOperation() | m.Name()
+PRODUCT_CALL = m.Call(func=m.Attribute(value=m.Name("np"), attr=m.Name("dot") | m.Name("matmul")),
+                      args=[m.Arg(keyword=None), m.Arg(keyword=None)])
+EMPTY = cst.Module([])
 
 
 class Operator:
@@ -29,51 +33,35 @@ class Operator:
         raise NotImplementedError
 
 
-def assignments(function: cst.FunctionDef) -> Iterator[tuple[str, cst.Assign]]:
-    """Yield (target text, Assign) for each single-target assignment in the function."""
-    for assign in m.findall(function, m.Assign(targets=[m.AssignTarget()])):
-        target = assign.targets[0].target
-        yield target_text(target), assign
-
-
-def computed_assignments(function: cst.FunctionDef) -> Iterator[tuple[str, cst.Assign]]:
-    """Assignments to a plain name whose value is computed (the gradient statements)."""
-    for name, assign in assignments(function):
-        if m.matches(assign.targets[0].target, m.Name()) and m.matches(assign.value, COMPUTED):
-            yield name, assign
-
-
-def target_text(node: cst.CSTNode) -> str:
-    """Return an id-safe spelling of an assignment target ("dW2", "grads-dA-l")."""
-    return safe(cst.Module([]).code_for_node(node))
-
-
-def safe(text: str, limit: int = 24) -> str:
-    """Reduce text to the id alphabet [A-Za-z0-9._-], collapsing everything else to '-'."""
-    return re.sub(r"[^A-Za-z0-9.]+", "-", text).strip("-.")[:limit] or "x"
-
-
-def factor_tag(value: float) -> str:
-    """Return an id-safe spelling of a factor: 2 -> '2', 0.5 -> '0.5', -1 -> 'm1'."""
-    text = repr(int(value)) if float(value).is_integer() else repr(float(value))
-    return safe(text.replace("-", "m"))
+def gradient_assignments(function: cst.FunctionDef) -> Iterator[cst.Assign]:
+    """Yield `name = <computed>` statements: the gradient lines, not unpacking or dicts."""
+    yield from m.findall(function.body, m.Assign(targets=[m.AssignTarget(target=m.Name())],
+                                                 value=COMPUTED))
 
 
 def code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
+    return EMPTY.code_for_node(node)
+
+
+def tag_of(node: cst.CSTNode, limit: int = 16) -> str:
+    """Return an id-safe spelling of a snippet: `np.int64(A2 > 0)` -> `np.int64-A2-0`."""
+    return safe(code(node), limit)
+
+
+def factor_text(value: float) -> str:
+    """Return how a factor is written: 2, 0.5, -1."""
+    return repr(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def number(value: float) -> cst.BaseExpression:
     """Return a literal for `value`: 2, 0.5, or -1 as a unary minus."""
-    text = repr(int(value)) if float(value).is_integer() else repr(float(value))
-    literal = cst.Integer(text.lstrip("-")) if "." not in text and "e" not in text \
-        else cst.Float(text.lstrip("-"))
+    text = factor_text(abs(value))
+    literal = cst.Integer(text) if text.isdigit() else cst.Float(text)
     return cst.UnaryOperation(cst.Minus(), literal) if value < 0 else literal
 
 
 LOOSE = (cst.Add, cst.Subtract, cst.LeftShift, cst.RightShift, cst.BitAnd, cst.BitOr,
          cst.BitXor)
-TIGHT = (cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.MatrixMultiply)
 
 
 def binds_looser_than_product(node: cst.BaseExpression) -> bool:
@@ -96,9 +84,18 @@ def wrap_if_loose(node: cst.BaseExpression) -> cst.BaseExpression:
     return parenthesized(node) if binds_looser_than_product(node) else node
 
 
-def defined_names(function: cst.FunctionDef) -> set[str]:
-    """Names the function can see as variables: parameters and everything it assigns."""
-    names = {param.name.value for param in function.params.params}
-    for assign in m.findall(function, m.AssignTarget()):
-        names |= {name.value for name in m.findall(assign.target, m.Name())}
-    return names
+def name_uses(function: cst.FunctionDef) -> tuple[list[cst.Name], set[str]]:
+    """Return the names the body reads (in source order) and every name the function binds.
+
+    Binding covers parameters, assignment and loop targets and tuple unpacking; a keyword
+    (`axis=`) and an attribute (`.T`) are not reads.
+    """
+    wrapper = MetadataWrapper(cst.Module(body=[function]), unsafe_skip_copy=True)
+    contexts = wrapper.resolve(ExpressionContextProvider)
+    keywords = {arg.keyword for arg in m.findall(function, m.Arg(keyword=m.Name()))}
+    bound = {node.value for node, context in contexts.items()
+             if isinstance(node, cst.Name) and context is ExpressionContext.STORE}
+    bound |= {param.name.value for param in m.findall(function.params, m.Param())}
+    read = [name for name in m.findall(function.body, m.Name())
+            if contexts.get(name) is ExpressionContext.LOAD and name not in keywords]
+    return read, bound

@@ -1,6 +1,7 @@
 """Drop part of a gradient expression: a factor (`1./m`, the ReLU mask) or a term of a sum.
 
-Forgetting the 1/m, the activation mask or the `- Y` are the classic omissions.
+Forgetting the 1/m, the activation mask or the `- Y` are the classic omissions. A difference
+loses only its subtracted term: dropping the left one would also flip the sign.
 """
 from __future__ import annotations
 
@@ -10,17 +11,23 @@ from typing import ClassVar, Iterator
 import libcst as cst
 import libcst.matchers as m
 
-from mutators.base import Operator, code, computed_assignments, safe
+from mutators.base import Operator, code, tag_of
 from mutators.records import Example, Replacement
 
-DROPPABLE = m.BinaryOperation(operator=m.Multiply() | m.Add() | m.Subtract())
+PRODUCT_OR_SUM = m.BinaryOperation(operator=m.Multiply() | m.Add())
+DIFFERENCE = m.BinaryOperation(operator=m.Subtract())
 MULTIPLY_CALL = m.Call(func=m.Attribute(value=m.Name("np"), attr=m.Name("multiply")),
-                       args=[m.Arg(), m.Arg()])
+                       args=[m.Arg(keyword=None), m.Arg(keyword=None)])
 
 
-def _kept(node: cst.BaseExpression, like: cst.BaseExpression) -> cst.BaseExpression:
-    """The surviving operand keeps the parentheses of the expression it replaces."""
-    return node.with_changes(lpar=like.lpar, rpar=like.rpar) if like.lpar else node
+def _kept(operand: cst.BaseExpression, site: cst.BaseExpression) -> cst.BaseExpression:
+    """The surviving operand takes over the parentheses of the expression it replaces."""
+    return operand.with_changes(lpar=site.lpar, rpar=site.rpar) if site.lpar else operand
+
+
+def _drop(site, operand, dropped) -> Replacement:
+    return Replacement(site, _kept(operand, site), f"no-{tag_of(dropped)}",
+                       f"drop {code(dropped)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,23 +38,22 @@ class DropTerm(Operator):
         Example("def f(a, m):\n    dW = 1./m * a\n",
                 ("def f(a, m):\n    dW = a\n", "def f(a, m):\n    dW = 1./m\n")),
         Example("def f(a, y):\n    dZ = a - y\n", ("def f(a, y):\n    dZ = a\n",)),
+        Example("def f(a, y):\n    d = (a - y) * 2\n",
+                ("def f(a, y):\n    d = 2\n", "def f(a, y):\n    d = (a - y)\n",
+                 "def f(a, y):\n    d = (a) * 2\n")),
         Example("def f(d, a):\n    dZ = np.multiply(d, a > 0)\n",
                 ("def f(d, a):\n    dZ = d\n", "def f(d, a):\n    dZ = a > 0\n")),
-        Example("def f(a):\n    dZ = a\n", ()),
+        Example("def f(a, m):\n    dZ = a / m\n    return np.dot(a, m)\n", ()),
     )
 
     def replacements(self, function: cst.FunctionDef) -> Iterator[Replacement]:
-        for target, assign in computed_assignments(function):
-            for site in m.findall(assign.value, DROPPABLE):
-                keep = (site.left,) if isinstance(site.operator, cst.Subtract) \
-                    else (site.right, site.left)
-                for operand in keep:
-                    dropped = site.left if operand is site.right else site.right
-                    yield Replacement(site, _kept(operand, site),
-                                      f"{target}-no-{safe(code(dropped), 16)}",
-                                      f"drop {code(dropped)} from {target}")
-            for call in m.findall(assign.value, MULTIPLY_CALL):
-                first, second = (arg.value for arg in call.args)
-                for operand, dropped in ((first, second), (second, first)):
-                    yield Replacement(call, operand, f"{target}-no-{safe(code(dropped), 16)}",
-                                      f"drop {code(dropped)} from {target}")
+        for site in m.findall(function.body, PRODUCT_OR_SUM | DIFFERENCE | MULTIPLY_CALL):
+            if isinstance(site, cst.Call):
+                first, second = (arg.value for arg in site.args)
+                yield _drop(site, first, second)  # the mask
+                yield _drop(site, second, first)
+            elif isinstance(site.operator, cst.Subtract):
+                yield _drop(site, site.left, site.right)
+            else:
+                yield _drop(site, site.right, site.left)
+                yield _drop(site, site.left, site.right)

@@ -1,33 +1,47 @@
 """Turn source text into mutants: parse once, scope to the named functions, apply, id, dedupe.
 
-Only the named functions are handed to operators, so nothing outside them can change: each
-mutant's module text is the original with the function's text spliced in. Lines are 1-based;
-columns are converted here, once, from LibCST's 0-based to 1-based (end columns exclusive).
+Only the named functions are handed to operators, so nothing outside them can change: a
+mutant's module text is the original with the function's new text spliced over its old text.
+Positions are converted here, once, from LibCST's 0-based columns to 1-based ones: `line` and
+`column` are the replaced node's first character, `end_line` and `end_column` one past its
+last, as in LibCST's range, which leaves out the node's own parentheses (`original` and
+`mutated`, the code of the node and of its replacement, keep theirs).
 """
 from __future__ import annotations
 
 import difflib
+import itertools
 from dataclasses import dataclass
 from typing import Sequence
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from mutators.apply import apply_edits, replacement_code
+from mutators.apply import ancestors, parent_map
+from mutators.base import Operator, code
+from mutators.catalog import CATALOG
 from mutators.errors import MutationInputError
-from mutators.ids import assign_ids
+from mutators.ids import assign_ids, safe
 from mutators.records import ChangedFunction, Mutant, Replacement
+from mutators.render import NEWLINE, FunctionSource
+
+SEPARATOR = "__"  # joins first-order ids into a higher-order id
 
 
 @dataclass(frozen=True, slots=True)
 class Site:
-    """A first-order change before it has an id: which operator, where, what."""
+    """A first-order change before it has an id: which operator, where, and what."""
 
     operator: str
     rank: int  # catalog position, for sorting
     function: str
+    target: str  # id-safe variable of the enclosing statement: "dW2"
     replacement: Replacement
-    where: CodeRange
+    where: CodeRange  # LibCST's own: 1-based lines, 0-based columns
+
+    @property
+    def key(self) -> tuple:
+        return (self.where.start.line, self.where.start.column, self.rank, self.replacement.tag)
 
 
 def check_syntax(source: str, filename: str) -> None:
@@ -40,8 +54,32 @@ def check_syntax(source: str, filename: str) -> None:
                                  fix="fix the source so that it compiles") from None
 
 
+def find_function(module: cst.Module, name: str, filename: str) -> cst.FunctionDef:
+    """Return the top-level function `name`, or say which functions the file does define."""
+    defined = [s.name.value for s in module.body if isinstance(s, cst.FunctionDef)]
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
+            return statement
+    close = difflib.get_close_matches(name, defined, n=1)
+    hint = f"did you mean {close[0]}? " if close else ""
+    raise MutationInputError(f"no function {name!r}", where=filename,
+                             fix=f"{hint}top-level functions: {', '.join(defined) or 'none'}")
+
+
+def statement_target(node: cst.CSTNode, parents) -> str:
+    """Return the variable the statement around `node` assigns ("dW2"), else its kind."""
+    for outer in itertools.chain((node,), ancestors(node, parents)):
+        if isinstance(outer, cst.Assign):
+            return code(outer.targets[0].target)
+        if isinstance(outer, (cst.AugAssign, cst.AnnAssign)):
+            return code(outer.target)
+        if isinstance(outer, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+            return type(outer).__name__.lower()
+    return "def"
+
+
 class MutationSpace:
-    """A source parsed once, ready to produce first- and higher-order mutants of its functions."""
+    """A source parsed once, ready to make first- and higher-order mutants of its functions."""
 
     def __init__(self, source: str, functions: str | Sequence[str], filename: str = "<source>"):
         check_syntax(source, filename)
@@ -49,118 +87,150 @@ class MutationSpace:
         wrapper = MetadataWrapper(cst.parse_module(source))
         self.module = wrapper.module  # the wrapper deep-copies: use its module from now on
         self.positions = wrapper.resolve(PositionProvider)
-        names = [functions] if isinstance(functions, str) else list(functions)
-        self.functions = {name: self._find(name) for name in names}
-        self.offsets = {name: self._offset(node) for name, node in self.functions.items()}
-        self.line_starts = [0]
-        for line in source.splitlines(True):
-            self.line_starts.append(self.line_starts[-1] + len(line))
-        self.sites: dict[str, Site] = {}
-
-    def _find(self, name: str) -> cst.FunctionDef:
-        defined = [s.name.value for s in self.module.body if isinstance(s, cst.FunctionDef)]
-        for statement in self.module.body:
-            if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
-                return statement
-        close = difflib.get_close_matches(name, defined, n=1)
-        hint = f"did you mean {close[0]}? " if close else ""
-        raise MutationInputError(f"no function {name!r}", where=self.filename,
-                                 fix=f"{hint}functions defined: {', '.join(defined) or 'none'}")
+        names = [functions] if isinstance(functions, str) else list(dict.fromkeys(functions))
+        if not names:
+            raise MutationInputError("no function to mutate", where=filename,
+                                     fix="name at least one top-level function")
+        self.functions = {name: find_function(self.module, name, filename) for name in names}
+        self.parents = {}
+        for function in self.functions.values():
+            self.parents.update(parent_map(function))
+        self.sources = {name: FunctionSource(self.module, node, self.positions, self.parents)
+                        for name, node in self.functions.items()}
+        starts = [0] + [found.end() for found in NEWLINE.finditer(source)]
+        self.spans = {name: self._span(text, starts) for name, text in self.sources.items()}
+        self.sites: dict[str, Site] = {}  # by id, filled by first_order()
 
     def function_text(self, node: cst.FunctionDef) -> str:
+        """Return a function's code from its first decorator (or `def`) to its last line."""
         return self.module.code_for_node(node.with_changes(leading_lines=()))
 
-    def _offset(self, node: cst.FunctionDef) -> tuple[int, int, int]:
-        """Return (first line, start, end) of the function's text in the source."""
-        first_line = self.positions[node].start.line
-        start = sum(len(line) for line in self.source.splitlines(True)[:first_line - 1])
-        text = self.function_text(node)
-        if self.source[start:start + len(text)] != text:  # pragma: no cover - LibCST round trip
-            raise RuntimeError(f"cannot locate {node.name.value} in {self.filename}")
-        return first_line, start, start + len(text)
+    def _span(self, function: FunctionSource, starts: list[int]) -> tuple[int, int]:
+        """Return where the function's text starts and ends in the module source."""
+        start = starts[function.first_line - 1]
+        if self.source[start:start + len(function.text)] != function.text:  # LibCST round-trips
+            raise RuntimeError(f"cannot locate {function.function.name.value} in {self.filename}")
+        return start, start + len(function.text)
 
-    def collect(self, operators) -> list[Site]:
-        """Return every site of every operator in the named functions, in a stable order."""
+    def collect(self, operators: Sequence[Operator]) -> list[Site]:
+        """Return every site of every operator in the named functions, in catalog order."""
         sites = []
         for rank, operator in enumerate(operators):
-            for name, node in self.functions.items():
-                for replacement in operator.replacements(node):
-                    sites.append(Site(operator.name, rank, name, replacement,
+            for name, function in self.functions.items():
+                for replacement in operator.replacements(function):
+                    if replacement.node not in self.positions:
+                        raise RuntimeError(f"{operator.name} proposed a node that is not in "
+                                           f"{name}: {code(replacement.node)!r}")
+                    target = safe(statement_target(replacement.node, self.parents))
+                    sites.append(Site(operator.name, rank, name, target, replacement,
                                       self.positions[replacement.node]))
-        sites.sort(key=lambda s: (s.where.start.line, s.where.start.column, s.rank,
-                                  s.replacement.tag))
         return sites
 
-    def build(self, sites: Sequence[Site], mutant_id: str) -> Mutant:
-        """Apply `sites` together and return the mutant (compile-checked)."""
+    def render(self, sites: Sequence[Site]) -> tuple[ChangedFunction, ...]:
+        """Apply `sites` (disjoint) in one pass per function and return the changed functions."""
         changed = []
         for name in self.functions:
-            first_line, start, end = self.offsets[name]
-            edits = [(self._at(s.where.start) - start, self._at(s.where.end) - start,
-                      replacement_code(s.replacement.node, s.replacement.new_node))
-                     for s in sites if s.function == name]
-            if edits:
-                text = apply_edits(self.source[start:end], edits)
-                changed.append(ChangedFunction(name, first_line, text))
-        source = self.splice(changed)
-        for function in changed:
+            mine = [site.replacement for site in sites if site.function == name]
+            if not mine:
+                continue
+            mapping = {r.node: r.new_node for r in mine}
+            if len(mapping) != len(mine):
+                raise ValueError("two replacements of the same node cannot apply together")
+            text = self.sources[name].mutated(mapping)
             try:
-                compile(function.source, self.filename, "exec")
+                compile(text, self.filename, "exec")
             except SyntaxError as error:  # an operator bug, never the user's
-                raise RuntimeError(f"mutant {mutant_id} does not compile: {error}") from error
-        first, code = sites[0], self.module.code_for_node
-        return Mutant(
-            id=mutant_id, operator="+".join(s.operator for s in sites), function=first.function,
-            line=first.where.start.line, column=first.where.start.column + 1,
-            end_line=sites[-1].where.end.line, end_column=sites[-1].where.end.column + 1,
-            original=" | ".join(code(s.replacement.node) for s in sites),
-            mutated=" | ".join(code(s.replacement.new_node) for s in sites),
-            description="; ".join(s.replacement.description for s in sites),
-            functions=tuple(changed), source=source,
-            parts=tuple(s_id for s_id in mutant_id.split("__")) if len(sites) > 1 else ())
-
-    def _at(self, position) -> int:
-        """Return the character offset in the source of a LibCST position (0-based column)."""
-        return self.line_starts[position.line - 1] + position.column
+                operators = "+".join(site.operator for site in sites)
+                raise RuntimeError(f"{operators} made code that does not compile "
+                                   f"({error.msg}):\n{text}") from error
+            changed.append(ChangedFunction(name, self.sources[name].first_line, text))
+        return tuple(changed)
 
     def splice(self, changed: Sequence[ChangedFunction]) -> str:
         """Return the module text with each changed function's text put in its place."""
-        text, cursor = [], 0
-        for function in sorted(changed, key=lambda f: self.offsets[f.name][1]):
-            _, start, end = self.offsets[function.name]
-            text += [self.source[cursor:start], function.source]
+        pieces, cursor = [], 0
+        for function in sorted(changed, key=lambda f: self.spans[f.name]):
+            start, end = self.spans[function.name]
+            pieces += [self.source[cursor:start], function.source]
             cursor = end
-        return "".join(text) + self.source[cursor:]
+        return "".join(pieces) + self.source[cursor:]
 
-    def first_order(self, operators) -> list[Mutant]:
-        """Return the deduplicated first-order mutants, ids assigned in sorted order."""
-        originals = {self.function_text(node) for node in self.functions.values()}
-        seen, kept = set(originals), []
-        for site in self.collect(operators):
-            mutant = self.build([site], "pending")
-            key = tuple(f.source for f in mutant.functions)
-            if key[0] in seen:
-                continue
-            seen.add(key[0])
-            kept.append((site, mutant))
-        ids = assign_ids([(s.operator, s.where.start.line, s.replacement.tag) for s, _ in kept])
-        result = []
-        for (site, mutant), mutant_id in zip(kept, ids):
-            self.sites[mutant_id] = site
-            result.append(_with_id(mutant, mutant_id))
-        return result
+    def record(self, sites: Sequence[Site], mutant_id: str,
+               changed: tuple[ChangedFunction, ...], parts: tuple[str, ...] = ()) -> Mutant:
+        """Return the Mutant record for `sites` (sorted by position) and their rendered text."""
+        first, last, text = sites[0], sites[-1], self.module.code_for_node
+        return Mutant(
+            id=mutant_id, operator="+".join(s.operator for s in sites), function=first.function,
+            line=first.where.start.line, column=first.where.start.column + 1,
+            end_line=last.where.end.line, end_column=last.where.end.column + 1,
+            original=" | ".join(text(s.replacement.node) for s in sites),
+            mutated=" | ".join(text(s.replacement.new_node) for s in sites),
+            description="; ".join(f"{s.target}: {s.replacement.description}" for s in sites),
+            functions=changed, source=self.splice(changed), parts=parts)
+
+    def original_texts(self) -> set[tuple[str, str]]:
+        """Return (function name, text) of each function as written."""
+        return {(name, source.text) for name, source in self.sources.items()}
+
+    def first_order(self, operators: Sequence[Operator] | None = None) -> list[Mutant]:
+        """Return the first-order mutants: deduplicated in catalog order, then sorted and named.
+
+        A mutant whose text equals the original's or an earlier one's is dropped, so of two
+        operators writing the same code the one first in the catalog keeps it. The sites are
+        kept by id in `self.sites` for combining.
+        """
+        chosen = list(CATALOG.values()) if operators is None else list(operators)
+        seen, kept = self.original_texts(), []
+        for site in self.collect(chosen):
+            changed = self.render([site])
+            if (site.function, changed[0].source) not in seen:
+                seen.add((site.function, changed[0].source))
+                kept.append((site, changed))
+        kept.sort(key=lambda pair: pair[0].key)
+        ids = assign_ids([(s.operator, s.where.start.line, s.target, s.replacement.tag)
+                          for s, _ in kept])
+        self.sites = {mutant_id: site for mutant_id, (site, _) in zip(ids, kept)}
+        return [self.record([site], mutant_id, changed)
+                for mutant_id, (site, changed) in zip(ids, kept)]
+
+    def combine(self, ids: Sequence[str]) -> Mutant:
+        """Return the mutant applying first-order mutants `ids` together, in one pass.
+
+        Its id joins the parts' ids with `__` in source order; overlapping parts raise.
+        """
+        if not self.sites:
+            self.first_order()
+        pairs = sorted(((self.site_of(i), i) for i in ids), key=lambda pair: pair[0].key)
+        for (a, a_id), (b, b_id) in itertools.combinations(pairs, 2):
+            if self.overlap(a, b):
+                raise MutationInputError(
+                    f"mutant {a_id} is listed twice" if a_id == b_id else
+                    f"mutants {a_id} and {b_id} change overlapping code (line "
+                    f"{a.where.start.line})", where=self.filename,
+                    fix="combine mutants that change different places")
+        sites, names = [site for site, _ in pairs], tuple(i for _, i in pairs)
+        parts = names if len(names) > 1 else ()
+        return self.record(sites, SEPARATOR.join(names), self.render(sites), parts)
+
+    def overlap(self, a: Site, b: Site) -> bool:
+        """True if one site's node is the other's or contains it (one pass cannot do both)."""
+        if a.function != b.function:
+            return False
+        x, y = a.replacement.node, b.replacement.node
+        return x is y or x in ancestors(y, self.parents) or y in ancestors(x, self.parents)
+
+    def site_of(self, mutant_id: str) -> Site:
+        """Return the site of first-order mutant `mutant_id`, or say which ids are close."""
+        if mutant_id in self.sites:
+            return self.sites[mutant_id]
+        close = difflib.get_close_matches(mutant_id, list(self.sites), n=3)
+        raise MutationInputError(f"no first-order mutant {mutant_id!r}", where=self.filename,
+                                 fix=f"did you mean {', '.join(close)}?" if close
+                                 else "list them with 'gradmut mutants'")
 
 
-def _with_id(mutant: Mutant, mutant_id: str) -> Mutant:
-    from dataclasses import replace
-
-    return replace(mutant, id=mutant_id)
-
-
-def generate_mutants(source: str, functions: str | Sequence[str], operators=None,
+def generate_mutants(source: str, functions: str | Sequence[str],
+                     operators: Sequence[Operator] | None = None,
                      filename: str = "<source>") -> list[Mutant]:
     """Return every first-order mutant of `functions` in `source` (default: all operators)."""
-    from mutators import CATALOG
-
-    chosen = list(CATALOG.values()) if operators is None else list(operators)
-    return MutationSpace(source, functions, filename).first_order(chosen)
+    return MutationSpace(source, functions, filename).first_order(operators)

@@ -12,15 +12,18 @@ from typing import ClassVar, Iterator
 import libcst as cst
 import libcst.matchers as m
 
-from mutators.base import Operator, assignments, safe
+from mutators.base import Operator, code
+from mutators.ids import safe
 from mutators.records import Example, Replacement
 
 AVERAGE = m.BinaryOperation(left=m.Integer() | m.Float(), operator=m.Divide(), right=m.Name())
 
 
 def _literal(value: int, like: cst.BaseNumber) -> cst.BaseNumber:
-    """Return `value` spelled like `like`: `2.` for a `1.`, `2` for a `1`."""
-    return cst.Float(f"{value}.") if like.value.endswith(".") else cst.Integer(str(value))
+    """Return `value` spelled like `like`: `2.` for a `1.`, `2.0` for a `1.0`, `2` for a `1`."""
+    if isinstance(like, cst.Float):
+        return cst.Float(f"{value}." if like.value.endswith(".") else f"{value}.0")
+    return cst.Integer(str(value))
 
 
 def _minus_one(count: cst.Name) -> cst.BinaryOperation:
@@ -40,19 +43,17 @@ class Normalization(Operator):
         Example("def f(a, m):\n    db = 4./m * a\n",
                 ("def f(a, m):\n    db = 4. * a\n", "def f(a, m):\n    db = 2./m * a\n",
                  "def f(a, m):\n    db = 1./m * a\n", "def f(a, m):\n    db = 4./(m - 1) * a\n")),
-        Example("def f(a):\n    dW = a / 2\n", ()),
+        Example("def f(a, m):\n    dW = a / 2 + m / a + 1 / m.n\n", ()),
     )
 
     def replacements(self, function: cst.FunctionDef) -> Iterator[Replacement]:
-        for target, assign in assignments(function):
-            for site in m.findall(assign.value, AVERAGE):
-                count, coefficient = site.right.value, float(site.left.value)
-                yield Replacement(site, site.left, f"{target}-no-{safe(count)}",
-                                  f"no 1/{count} in {target}")
-                for value in (2, 1):
-                    if coefficient != value:
-                        yield Replacement(site, site.with_changes(left=_literal(value, site.left)),
-                                          f"{target}-{value}-{safe(count)}",
-                                          f"{value}/{count} in {target}")
-                yield Replacement(site, site.with_changes(right=_minus_one(site.right)),
-                                  f"{target}-{safe(count)}-1", f"1/({count} - 1) in {target}")
+        for site in m.findall(function.body, AVERAGE):
+            count, coefficient = site.right.value, float(site.left.value)
+            yield Replacement(site, site.left, f"no-{safe(count)}", f"no 1/{count}")
+            for value in (2, 1):
+                if coefficient != value:
+                    new = site.with_changes(left=_literal(value, site.left))
+                    yield Replacement(site, new, f"{value}-{safe(count)}",
+                                      f"{code(new)} instead of {code(site)}")
+            yield Replacement(site, site.with_changes(right=_minus_one(site.right)),
+                              f"{safe(count)}-1", f"divide by {count} - 1")

@@ -12,11 +12,12 @@ from typing import ClassVar, Iterator
 import libcst as cst
 import libcst.matchers as m
 
-from mutators.base import Operator, assignments
+from mutators.base import Operator, code
 from mutators.records import Example, Replacement
 
-REDUCTION = m.Call(args=[m.ZeroOrMore(), m.Arg(keyword=m.Name("axis") | m.Name("keepdims")),
-                         m.ZeroOrMore()])
+AXIS = m.Arg(keyword=m.Name("axis"), value=m.Integer())
+KEEPDIMS = m.Arg(keyword=m.Name("keepdims"))
+REDUCTION = m.Call(args=[m.ZeroOrMore(), AXIS | KEEPDIMS, m.ZeroOrMore()])
 
 
 def _without(call: cst.Call, dropped: cst.Arg) -> cst.Call:
@@ -25,6 +26,10 @@ def _without(call: cst.Call, dropped: cst.Arg) -> cst.Call:
     if args:
         args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return call.with_changes(args=args)
+
+
+def _replaced(call: cst.Call, old: cst.Arg, new: cst.Arg) -> cst.Call:
+    return call.with_changes(args=[new if arg is old else arg for arg in call.args])
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,21 +41,21 @@ class Reduction(Operator):
                 ("def f(d):\n    db = np.sum(d, axis=0, keepdims=True)\n",
                  "def f(d):\n    db = np.sum(d, keepdims=True)\n",
                  "def f(d):\n    db = np.sum(d, axis=1)\n")),
-        Example("def f(d):\n    db = np.sum(d)\n", ()),
+        Example("def f(d):\n    return d.mean(axis=0)\n",
+                ("def f(d):\n    return d.mean(axis=1)\n", "def f(d):\n    return d.mean()\n")),
+        Example("def f(d):\n    db = np.sum(d) + np.sum(d, 1) + np.sum(d, axis=-1)\n", ()),
     )
 
     def replacements(self, function: cst.FunctionDef) -> Iterator[Replacement]:
-        for target, assign in assignments(function):
-            for call in m.findall(assign.value, REDUCTION):
-                for arg in call.args:
-                    if m.matches(arg, m.Arg(keyword=m.Name("axis"), value=m.Integer())):
-                        other = "0" if arg.value.value == "1" else "1"
-                        new_arg = arg.with_changes(value=cst.Integer(other))
-                        yield Replacement(call, call.with_changes(args=[
-                            new_arg if a is arg else a for a in call.args]),
-                            f"{target}-axis{other}", f"sum {target} over axis {other}")
-                        yield Replacement(call, _without(call, arg), f"{target}-axisNone",
-                                          f"sum {target} over every axis")
-                    elif m.matches(arg, m.Arg(keyword=m.Name("keepdims"))):
-                        yield Replacement(call, _without(call, arg), f"{target}-nokeepdims",
-                                          f"drop keepdims in {target}")
+        for call in m.findall(function.body, REDUCTION):
+            for arg in call.args:
+                if m.matches(arg, AXIS):
+                    other = "0" if arg.value.value == "1" else "1"
+                    new = arg.with_changes(value=cst.Integer(other))
+                    yield Replacement(call, _replaced(call, arg, new), f"axis{other}",
+                                      f"reduce over axis {other} in {code(call.func)}")
+                    yield Replacement(call, _without(call, arg), "axisNone",
+                                      f"reduce over every axis in {code(call.func)}")
+                elif m.matches(arg, KEEPDIMS):
+                    yield Replacement(call, _without(call, arg), "nokeepdims",
+                                      f"drop keepdims in {code(call.func)}")

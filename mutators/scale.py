@@ -11,19 +11,25 @@ from typing import ClassVar, Iterator
 import libcst as cst
 import libcst.matchers as m
 
-from mutators.base import Operator, computed_assignments, factor_tag, number, wrap_if_loose
+from mutators.base import (Operator, code, factor_text, gradient_assignments, number,
+                           wrap_if_loose)
+from mutators.ids import safe
 from mutators.records import Example, Replacement
 
 COEFFICIENT = m.BinaryOperation(left=m.Integer() | m.Float(), operator=m.Divide() | m.Multiply())
 
 
-def _literal_times(literal: cst.BaseNumber, factor: float) -> cst.BaseExpression:
-    """Return literal * factor in the literal's own style (`1.` times 4 is `4.`)."""
+def factor_tag(value: float) -> str:
+    """Return a factor as an id tag part: 2 -> '2', 0.5 -> '0.5', -1 -> 'm1'."""
+    return safe(factor_text(value).replace("-", "m"))
+
+
+def times(literal: cst.BaseNumber, factor: float) -> cst.BaseExpression:
+    """Return literal * factor in the literal's own style: `1.` times 4 is `4.`, `1.0` is `4.0`."""
     value = float(literal.value) * factor
-    if literal.value.endswith(".") and value.is_integer():
-        text = f"{int(abs(value))}."
-        node = cst.Float(text)
-        return cst.UnaryOperation(cst.Minus(), node) if value < 0 else node
+    if isinstance(literal, cst.Float) and value.is_integer() and value >= 0:
+        whole = str(int(value))
+        return cst.Float(f"{whole}." if literal.value.endswith(".") else f"{whole}.0")
     return number(value)
 
 
@@ -40,18 +46,18 @@ class Scale(Operator):
                     "2./m * a", "4./m * a", "0.5/m * a"))),
         Example("def f(a, y):\n    dZ = a - y\n",
                 tuple(f"def f(a, y):\n    dZ = (a - y) * {k}\n" for k in ("2", "4", "0.5", "-1"))),
-        Example("def f(x):\n    m = x.shape[1]\n", ()),
+        Example("def f(x):\n    m = x.shape[1]\n    (a, b) = x\n    g = {'a': a}\n    return a\n",
+                ()),
     )
 
     def replacements(self, function: cst.FunctionDef) -> Iterator[Replacement]:
-        for target, assign in computed_assignments(function):
+        for assign in gradient_assignments(function):
             value = assign.value
             for k in self.factors:
                 scaled = cst.BinaryOperation(wrap_if_loose(value), cst.Multiply(), number(k))
-                yield Replacement(value, scaled, f"{target}-x{factor_tag(k)}",
-                                  f"scale {target} by {k}")
+                yield Replacement(value, scaled, f"x{factor_tag(k)}", f"scale by {k}")
             for site in m.findall(value, COEFFICIENT):
                 for k in (k for k in self.factors if k > 0):
-                    new = site.with_changes(left=_literal_times(site.left, k))
-                    yield Replacement(site, new, f"{target}-coef{factor_tag(k)}",
-                                      f"coefficient {site.left.value} of {target} times {k}")
+                    new = site.with_changes(left=times(site.left, k))
+                    yield Replacement(site, new, f"coef{factor_tag(k)}",
+                                      f"coefficient {site.left.value} -> {code(new.left)}")

@@ -1,4 +1,4 @@
-"""Swap the operands of a matrix product or a difference: `np.dot(W3.T, dZ3)` -> `np.dot(dZ3, W3.T)`.
+"""Swap the operands of a product or a difference: `np.dot(W3.T, dZ3)` -> `np.dot(dZ3, W3.T)`.
 
 Order matters for both; a swapped product usually breaks shapes (a crash, not a check), a
 swapped difference flips a sign the check must see.
@@ -11,20 +11,25 @@ from typing import ClassVar, Iterator
 import libcst as cst
 import libcst.matchers as m
 
-from mutators.base import Operator, assignments, code, parenthesized, safe
+from mutators.base import PRODUCT_CALL, Operator, code, parenthesized, tag_of
 from mutators.records import Example, Replacement
 
-PRODUCT_CALL = m.Call(func=m.Attribute(value=m.Name("np"), attr=m.Name("dot") | m.Name("matmul")),
-                      args=[m.Arg(keyword=None), m.Arg(keyword=None)])
 SWAPPABLE = m.BinaryOperation(operator=m.MatrixMultiply() | m.Subtract())
 
 
-def _swap_binary(node: cst.BinaryOperation) -> cst.BinaryOperation:
-    """Swap left and right, parenthesizing a right side that would otherwise re-associate."""
+def swap_binary(node: cst.BinaryOperation) -> cst.BinaryOperation:
+    """Swap left and right, parenthesizing a new right side that would re-associate."""
     left, right = node.right, node.left
-    if isinstance(right, cst.BinaryOperation) and not right.lpar:
-        right = parenthesized(right)
+    if isinstance(right, cst.BinaryOperation):
+        right = parenthesized(right)  # (a - b) - c  ->  c - (a - b)
     return node.with_changes(left=left, right=right)
+
+
+def swap_arguments(call: cst.Call) -> cst.Call:
+    """Swap the two positional arguments, each keeping its own comma and spacing."""
+    first, second = call.args
+    return call.with_changes(args=[first.with_changes(value=second.value),
+                                   second.with_changes(value=first.value)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,20 +37,21 @@ class SwapOperands(Operator):
     name: ClassVar[str] = "swap-operands"
     summary: ClassVar[str] = "swap the operands of np.dot/np.matmul/@ or of a subtraction"
     examples: ClassVar[tuple[Example, ...]] = (
-        Example("def f(w, d):\n    dA = np.dot(w.T, d)\n", ("def f(w, d):\n    dA = np.dot(d, w.T)\n",)),
+        Example("def f(w, d):\n    dA = np.dot(w.T, d)\n",
+                ("def f(w, d):\n    dA = np.dot(d, w.T)\n",)),
         Example("def f(a, y):\n    dZ = a - y\n", ("def f(a, y):\n    dZ = y - a\n",)),
-        Example("def f(a, y):\n    dZ = a + y\n", ()),
+        Example("def f(a, b, c):\n    return a @ b - c\n",
+                ("def f(a, b, c):\n    return c - (a @ b)\n",
+                 "def f(a, b, c):\n    return b @ a - c\n")),
+        Example("def f(a, y):\n    dZ = a + y\n    e = np.dot(a, b=y)\n", ()),
     )
 
     def replacements(self, function: cst.FunctionDef) -> Iterator[Replacement]:
-        for target, assign in assignments(function):
-            for call in m.findall(assign.value, PRODUCT_CALL):
-                first, second = call.args
-                swapped = call.with_changes(args=[first.with_changes(value=second.value),
-                                                  second.with_changes(value=first.value)])
-                yield Replacement(call, swapped, f"{target}-{safe(code(call.func), 10)}",
-                                  f"swap the operands of {code(call.func)} in {target}")
-            for node in m.findall(assign.value, SWAPPABLE):
+        for node in m.findall(function.body, PRODUCT_CALL | SWAPPABLE):
+            if isinstance(node, cst.Call):
+                yield Replacement(node, swap_arguments(node), tag_of(node.func, 10),
+                                  f"swap the operands of {code(node.func)}")
+            else:
                 symbol = "matmul" if isinstance(node.operator, cst.MatrixMultiply) else "minus"
-                yield Replacement(node, _swap_binary(node), f"{target}-{symbol}",
-                                  f"swap {code(node.left)} and {code(node.right)} in {target}")
+                yield Replacement(node, swap_binary(node), symbol,
+                                  f"swap {code(node.left)} and {code(node.right)}")

@@ -11,19 +11,20 @@ from typing import ClassVar, Iterator
 import libcst as cst
 import libcst.matchers as m
 
-from mutators.base import Operator, assignments, code, safe
+from mutators.base import PRODUCT_CALL, Operator, code, tag_of
 from mutators.records import Example, Replacement
 
 TRANSPOSED = m.Attribute(attr=m.Name("T"))
-PRODUCT_CALL = m.Call(func=m.Attribute(value=m.Name("np"), attr=m.Name("dot") | m.Name("matmul")))
 MATMUL = m.BinaryOperation(operator=m.MatrixMultiply())
 
 
-def _operands(value: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
-    for call in m.findall(value, PRODUCT_CALL):
-        yield from (arg.value for arg in call.args)
-    for product in m.findall(value, MATMUL):
-        yield from (product.left, product.right)
+def _operands(function: cst.FunctionDef) -> Iterator[cst.BaseExpression]:
+    """Yield the operands of every np.dot/np.matmul call and `@`, in source order."""
+    for product in m.findall(function.body, PRODUCT_CALL | MATMUL):
+        if isinstance(product, cst.Call):
+            yield from (arg.value for arg in product.args)
+        else:
+            yield from (product.left, product.right)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,17 +35,16 @@ class Transpose(Operator):
         Example("def f(d, a):\n    dW = np.dot(d, a.T)\n",
                 ("def f(d, a):\n    dW = np.dot(d.T, a.T)\n",
                  "def f(d, a):\n    dW = np.dot(d, a)\n")),
-        Example("def f(a, b):\n    c = a + b\n", ()),
+        Example("def f(w, d):\n    return w.T @ d\n",
+                ("def f(w, d):\n    return w @ d\n", "def f(w, d):\n    return w.T @ d.T\n")),
+        Example("def f(a, b):\n    c = a.T + b\n    d = np.dot(a[0], b())\n", ()),
     )
 
     def replacements(self, function: cst.FunctionDef) -> Iterator[Replacement]:
-        for target, assign in assignments(function):
-            for operand in _operands(assign.value):
-                if m.matches(operand, TRANSPOSED):
-                    yield Replacement(operand, operand.value,
-                                      f"{target}-{safe(code(operand.value), 12)}-noT",
-                                      f"drop .T from {code(operand)} in {target}")
-                elif m.matches(operand, m.Name()):
-                    yield Replacement(operand, cst.Attribute(operand, cst.Name("T")),
-                                      f"{target}-{operand.value}T",
-                                      f"transpose {operand.value} in {target}")
+        for operand in _operands(function):
+            if m.matches(operand, TRANSPOSED):
+                yield Replacement(operand, operand.value, f"{tag_of(operand.value, 12)}-noT",
+                                  f"drop .T from {code(operand)}")
+            elif m.matches(operand, m.Name()):
+                yield Replacement(operand, cst.Attribute(operand, cst.Name("T")),
+                                  f"{operand.value}T", f"transpose {operand.value}")

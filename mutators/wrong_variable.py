@@ -1,6 +1,7 @@
 """Use a variable from the neighbouring layer: `A1` for `A2`, `W3` for `W2`, `dZ1` for `dZ2`.
 
-An off-by-one layer index is the copy-paste bug of hand-written backprop.
+An off-by-one layer index is the copy-paste bug of hand-written backprop. The input `X` is
+layer 0's activation, so `A1` and `X` are twins too.
 """
 from __future__ import annotations
 
@@ -9,21 +10,26 @@ from dataclasses import dataclass
 from typing import ClassVar, Iterator
 
 import libcst as cst
-import libcst.matchers as m
 
-from mutators.base import Operator, assignments, defined_names
+from mutators.base import Operator, name_uses
 from mutators.records import Example, Replacement
 
-LAYERED = re.compile(r"(d?[A-Za-z]+?)(\d+)")
+LAYERED = re.compile(r"(d?[A-Za-z]+)(\d+)")
 
 
-def _loaded_names(value: cst.BaseExpression) -> Iterator[cst.Name]:
-    """Names used as values: not attribute names (`.T`, `np.dot`) or keywords (`axis=`)."""
-    skipped = {id(a.attr) for a in m.findall(value, m.Attribute())}
-    skipped |= {id(a.keyword) for a in m.findall(value, m.Arg()) if a.keyword is not None}
-    for name in m.findall(value, m.Name()):
-        if id(name) not in skipped:
-            yield name
+def twins(name: str) -> list[str]:
+    """Return the names one layer down and up: A2 -> A1, A3; A1 -> A0, X, A2; X -> A1."""
+    found = LAYERED.fullmatch("A0" if name == "X" else name)
+    if not found:
+        return []
+    stem, layer = found.group(1), int(found.group(2))
+    names = []
+    for near in (layer - 1, layer + 1):
+        if near >= 0:
+            names.append(f"{stem}{near}")
+            if stem == "A" and near == 0:
+                names.append("X")  # the input is the activation of layer 0
+    return names
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,19 +39,16 @@ class WrongVariable(Operator):
     examples: ClassVar[tuple[Example, ...]] = (
         Example("def f(dZ2, A1, A2):\n    dW2 = np.dot(dZ2, A1.T)\n",
                 ("def f(dZ2, A1, A2):\n    dW2 = np.dot(dZ2, A2.T)\n",)),
-        Example("def f(a, b):\n    c = a + b\n", ()),
+        Example("def f(X, dZ1, A1):\n    dW1 = np.dot(dZ1, X.T)\n",
+                ("def f(X, dZ1, A1):\n    dW1 = np.dot(dZ1, A1.T)\n",)),
+        Example("def f(W1, x, axis1):\n    W3 = x.W2 + np.sum(x, axis2=W1)\n", ()),
     )
 
     def replacements(self, function: cst.FunctionDef) -> Iterator[Replacement]:
-        names = defined_names(function)
-        for target, assign in assignments(function):
-            for name in _loaded_names(assign.value):
-                found = LAYERED.fullmatch(name.value)
-                if not found:
-                    continue
-                stem, layer = found.group(1), int(found.group(2))
-                for twin in (f"{stem}{layer - 1}", f"{stem}{layer + 1}"):
-                    if twin in names:
-                        yield Replacement(name, name.with_changes(value=twin),
-                                          f"{target}-{name.value}-{twin}",
-                                          f"{twin} instead of {name.value} in {target}")
+        read, bound = name_uses(function)
+        for name in read:
+            for twin in twins(name.value):
+                if twin in bound:
+                    yield Replacement(name, name.with_changes(value=twin),
+                                      f"{name.value}-{twin}",
+                                      f"{twin} instead of {name.value}")

@@ -1,4 +1,6 @@
-"""`gradmut mutants` and `gradmut show`, and their bad inputs."""
+"""`gradmut mutants` and `gradmut show`, and their bad inputs (one stderr line, status 2)."""
+import dataclasses
+import importlib
 import json
 
 import pytest
@@ -9,40 +11,92 @@ from harness.mutants import mutants_for
 from targets import get_target
 
 
-def test_listing_as_json_has_the_record_fields(capsys):
+def test_listing_as_a_table_ends_with_the_count_and_the_time(capsys):
+    assert main(["mutants", "--operators", "reduction"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["id", "operator", "line", "original", "->", "mutated",
+                              "description"]
+    assert any(line.startswith("reduction-55-db1-nokeepdims ") for line in out)
+    assert out[-1].startswith("9 mutants generated in ") and out[-1].endswith(" ms")
+
+
+def test_listing_as_json_has_the_record_fields_but_not_the_texts(capsys):
     assert main(["mutants", "--json", "--operators", "scale,reduction"]) == 0
     records = json.loads(capsys.readouterr().out)
     assert {r["operator"] for r in records} == {"scale", "reduction"}
-    assert {"id", "line", "column", "original", "mutated", "description"} <= set(records[0])
-    assert "source" not in records[0]
-
-
-def test_listing_as_a_table_says_how_long_generation_took(capsys):
-    assert main(["mutants"]) == 0
-    out = capsys.readouterr().out
-    assert "scale-49-dW2-x2" in out and "mutants generated in" in out
+    first = next(r for r in records if r["id"] == "scale-49-dW2-x2")
+    assert first == {"id": "scale-49-dW2-x2", "operator": "scale",
+                     "function": "backward_propagation_n", "line": 49, "column": 11,
+                     "end_line": 49, "end_column": 35, "original": "1./m * np.dot(dZ2, A1.T)",
+                     "mutated": "1./m * np.dot(dZ2, A1.T) * 2", "description": "dW2: scale by 2",
+                     "parts": []}
 
 
 def test_show_prints_a_unified_diff(capsys):
-    assert main(["show", "scale-55-db1-coef4"]) == 0
+    assert main(["show", "reduction-55-db1-nokeepdims"]) == 0
     out = capsys.readouterr().out
-    assert "-    db1 = 1./m * np.sum(dZ1, axis=1, keepdims=True)" in out
-    assert "+    db1 = 4./m * np.sum(dZ1, axis=1, keepdims=True)" in out
+    assert out.startswith("reduction-55-db1-nokeepdims: db1: drop keepdims in np.sum\n")
+    assert "--- a/three_layer.py\n+++ b/three_layer.py (reduction-55-db1-nokeepdims)\n" in out
+    assert "-    db1 = 1./m * np.sum(dZ1, axis=1, keepdims=True)\n" in out
+    assert "+    db1 = 1./m * np.sum(dZ1, axis=1)\n" in out
 
 
-@pytest.mark.parametrize("argv, words", [
-    (["mutants", "--operators", "scal"], "did you mean scale"),
-    (["mutants", "--function", "backward_propagation"], "no function"),
-    (["show", "scale-49-dW2-x3"], "did you mean"),
-])
+def test_show_accepts_a_pair_of_ids(capsys):
+    assert main(["show", "scale-49-dW2-x2__scale-55-db1-coef4"]) == 0
+    out = capsys.readouterr().out
+    assert "+    dW2 = 1./m * np.dot(dZ2, A1.T) * 2\n" in out
+    assert "+    db1 = 4./m * np.sum(dZ1, axis=1, keepdims=True)\n" in out
+
+
+def with_source(monkeypatch, tmp_path, text):
+    """Make the built-in target read `text` from a temporary file instead of its own."""
+    path = tmp_path / "student.py"
+    path.write_text(text)
+    target = dataclasses.replace(get_target("three-layer"), source_path=path)
+    check_module = importlib.import_module("harness.check")  # the package exports a `check` too
+    monkeypatch.setattr(check_module, "resolve_target", lambda name: target)
+    return path
+
+
+BAD = [
+    (["mutants", "--operators", "scal"],
+     "--operators: unknown operator 'scal'; did you mean scale?"),
+    (["mutants", "--function", "backward_propagation"], "no function 'backward_propagation'"),
+    (["show", "scale-49-dW2-x3"], "show: no mutant 'scale-49-dW2-x3'"),
+    (["show", "scale-49-dW2-x2__nothing"], "did you mean"),
+    (["mutants", "--operators", ","], "--operators: needs at least one name"),
+]
+
+
+@pytest.mark.parametrize("argv, words", BAD, ids=[" ".join(a) for a, _ in BAD])
 def test_bad_input_is_one_line_and_status_2(argv, words, capsys):
     assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and captured.err.startswith("gradmut: error: ")
+    assert words in captured.err and captured.out == ""
+
+
+def test_a_syntax_error_in_the_source_names_file_line_and_offset(monkeypatch, tmp_path, capsys):
+    path = with_source(monkeypatch, tmp_path, "import numpy as np\n\ndef f(x:\n    return x\n")
+    assert main(["mutants"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("gradmut: error: ") and words in err
+    assert err.startswith(f"gradmut: error: {path}:3:") and "syntax error" in err
+    assert err.count("\n") == 1
 
 
-def test_syntax_error_names_the_file_and_line(tmp_path):
+def test_a_missing_function_lists_the_ones_the_file_has(monkeypatch, tmp_path, capsys):
+    with_source(monkeypatch, tmp_path, "def forward(x):\n    return x\n\n\ndef backwards(x):\n"
+                                       "    return 2 * x\n")
+    assert main(["mutants"]) == 2
+    err = capsys.readouterr().err
+    assert "no function 'backward_propagation_n'" in err
+    assert "top-level functions: forward, backwards" in err and err.count("\n") == 1
+
+
+def test_the_library_door_raises_usage_errors_for_source_text():
     target = get_target("three-layer")
     with pytest.raises(UsageError) as error:
         mutants_for(target, source="def backward_propagation_n(X, Y, cache):\n    x = (\n")
     assert "three_layer.py:2:" in error.value.line()
+    with pytest.raises(UsageError, match="did you mean scale"):
+        mutants_for(target, operators="scal")

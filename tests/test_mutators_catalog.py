@@ -1,7 +1,9 @@
 """Every operator documents itself, and every documented example holds (cosmic-ray style)."""
+import dataclasses
+
 import pytest
 
-from mutators import CATALOG, generate_mutants
+from mutators import CATALOG, MutationInputError, generate_mutants, select_operators
 
 OPERATORS = list(CATALOG.values())
 
@@ -11,21 +13,35 @@ def test_catalog_order_and_names_match_module_and_class():
                              "activation-derivative", "reduction", "wrong-variable",
                              "normalization"]
     for name, operator in CATALOG.items():
-        module = type(operator).__module__.rsplit(".", 1)[-1]
-        assert module == name.replace("-", "_")
+        assert operator.name == name
+        assert type(operator).__module__ == "mutators." + name.replace("-", "_")
         assert type(operator).__name__ == "".join(p.capitalize() for p in name.split("-"))
 
 
 @pytest.mark.parametrize("operator", OPERATORS, ids=lambda op: op.name)
-def test_operator_has_a_summary_and_examples_including_a_no_op(operator):
+def test_operator_is_a_frozen_dataclass_with_a_summary_and_examples(operator):
+    assert dataclasses.is_dataclass(operator)
+    assert type(operator).__dataclass_params__.frozen
     assert operator.summary and "\n" not in operator.summary
-    assert operator.examples
-    assert any(example.after == () for example in operator.examples)
+    assert len(operator.examples) >= 1
+    assert any(example.after == () for example in operator.examples), "a do-nothing example"
+    assert any(example.after for example in operator.examples), "an example that mutates"
 
 
 @pytest.mark.parametrize("operator, example",
                          [(op, ex) for op in OPERATORS for ex in op.examples],
                          ids=lambda value: getattr(value, "name", ""))
-def test_every_example_holds(operator, example):
+def test_every_example_holds_exactly(operator, example):
     mutants = generate_mutants(example.before, example.function, [operator])
     assert sorted(m.functions[0].source for m in mutants) == sorted(example.after)
+    assert len(set(example.after)) == len(example.after)
+
+
+def test_select_operators_keeps_catalog_order_and_explains_unknown_names():
+    assert select_operators(None) == OPERATORS == select_operators("all")
+    assert [op.name for op in select_operators("sign, scale")] == ["scale", "sign"]
+    assert [op.name for op in select_operators(["reduction"])] == ["reduction"]
+    with pytest.raises(MutationInputError) as error:
+        select_operators("scale,transpos")
+    assert "transpos" in error.value.what
+    assert "did you mean transpose" in error.value.fix and "normalization" in error.value.fix

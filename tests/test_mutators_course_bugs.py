@@ -1,55 +1,65 @@
 """The notebook's shipped buggy backward is exactly a pair of gradmut's mutants, as text."""
 from pathlib import Path
 
-from mutators import MutationSpace, combine, higher_order, parse_bugset
+import pytest
+
+from mutators import MutationInputError, MutationSpace, combine, parse_bugset
 
 TARGETS = Path(__file__).resolve().parent.parent / "targets"
 CORRECT = (TARGETS / "three_layer.py").read_text()
 BUGGY = (TARGETS / "three_layer_buggy.py").read_text()
-COURSE_BUGS = "scale dW2 x2   # the notebook's dW2 * 2\nscale db1 coef4\n"
+FUNCTION = "backward_propagation_n"
+COURSE_BUGS = """\
+# the notebook's two planted bugs
+scale dW2 x2      # dW2 = 1./m * np.dot(dZ2, A1.T) * 2
+
+scale db1 coef4   # db1 = 4./m * np.sum(...)
+"""
 
 
-def function_text(source):
-    return source[source.index("def backward_propagation_n"):]
-
-
-def space():
-    mutation_space = MutationSpace(CORRECT, "backward_propagation_n")
-    return mutation_space, mutation_space.first_order(
-        __import__("mutators").select_operators(None))
+def shipped_backward() -> str:
+    """The buggy file's backward_propagation_n, from `def` to its last line."""
+    return MutationSpace(BUGGY, FUNCTION).sources[FUNCTION].text
 
 
 def test_the_pair_applied_in_one_pass_is_the_shipped_backward():
-    mutation_space, first_order = space()
-    mutant = combine(mutation_space, ["scale-49-dW2-x2", "scale-55-db1-coef4"])
-    assert mutant.functions[0].source == function_text(BUGGY)
+    space = MutationSpace(CORRECT, FUNCTION)
+    space.first_order()
+    mutant = combine(space, ["scale-55-db1-coef4", "scale-49-dW2-x2"])
+    assert mutant.functions[0].source == shipped_backward()
+    assert mutant.id == "scale-49-dW2-x2__scale-55-db1-coef4"
     assert mutant.parts == ("scale-49-dW2-x2", "scale-55-db1-coef4")
-    assert mutant.operator == "scale+scale"
+    assert mutant.operator == "scale+scale" and mutant.order == 2
 
 
 def test_the_bug_set_text_names_the_same_pair():
-    mutation_space, first_order = space()
-    mutant = parse_bugset(COURSE_BUGS, mutation_space, first_order)
-    assert mutant.functions[0].source == function_text(BUGGY)
+    mutant = parse_bugset(COURSE_BUGS, CORRECT, FUNCTION)
+    assert mutant.functions[0].source == shipped_backward()
+    assert mutant.parts == ("scale-49-dW2-x2", "scale-55-db1-coef4")
 
 
-def test_overlapping_mutants_are_refused():
-    import pytest
-
-    from mutators import MutationInputError
-    mutation_space, _ = space()
-    with pytest.raises(MutationInputError, match="overlapping"):
-        combine(mutation_space, ["scale-49-dW2-x2", "scale-49-dW2-coef4"])
+def test_a_bug_set_may_name_ids_and_a_single_line_is_that_mutant():
+    by_ids = parse_bugset("scale-49-dW2-x2\nscale-55-db1-coef4\n", CORRECT, FUNCTION)
+    assert by_ids.functions[0].source == shipped_backward()
+    single = parse_bugset("scale dW2 x2\n", CORRECT, FUNCTION)
+    assert single.id == "scale-49-dW2-x2" and single.parts == () and single.order == 1
 
 
-def test_order_two_skips_overlaps_and_applies_both_changes():
-    mutation_space, first_order = space()
-    reductions = [m for m in first_order if m.operator == "reduction"]
-    pairs = higher_order(mutation_space, reductions, order=2)
-    assert pairs and all(len(p.parts) == 2 for p in pairs)
-    for pair in pairs:
-        lines = {pair.source.splitlines()[mutation_space.sites[i].where.start.line - 1]
-                 for i in pair.parts}
-        for part in pair.parts:
-            snippet = next(m.mutated for m in first_order if m.id == part)
-            assert any(snippet in line for line in lines)
+@pytest.mark.parametrize("text, where, words", [
+    ("scale dW2 x2\nscale dW2 x3\n", "bug set line 2", "did you mean"),
+    ("scale dW2 x2\n\nwrong-variable dW2 A1-A2\nbogus\n", "bug set line 4", "no mutant"),
+    ("# nothing\n\n", None, "names no bug"),
+])
+def test_a_bad_bug_set_line_is_named(text, where, words):
+    with pytest.raises(MutationInputError) as error:
+        parse_bugset(text, CORRECT, FUNCTION)
+    assert error.value.where == where
+    assert words in f"{error.value.what}; {error.value.fix}"
+
+
+def test_an_ambiguous_bug_set_line_lists_the_candidates():
+    source = "def f(A1, A2):\n    return A1 @ A1\n"
+    with pytest.raises(MutationInputError) as error:
+        parse_bugset("wrong-variable return A1-A2", source, "f")
+    assert "ambiguous" in error.value.what and error.value.where == "bug set line 1"
+    assert "wrong-variable-2-return-A1-A2-2" in error.value.what

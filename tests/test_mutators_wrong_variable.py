@@ -1,0 +1,60 @@
+"""Golden text for `wrong-variable`: a layer-indexed name read as its neighbour."""
+from pathlib import Path
+from textwrap import dedent
+
+from mutators import CATALOG, generate_mutants
+from mutators.wrong_variable import twins
+
+COURSE = (Path(__file__).resolve().parent.parent / "targets" / "three_layer.py").read_text()
+OPERATOR = CATALOG["wrong-variable"]
+
+
+def mutated(source, function="f"):
+    return sorted(m.functions[0].source
+                  for m in generate_mutants(dedent(source), function, [OPERATOR]))
+
+
+def course_lines():
+    return {m.id: m.source.splitlines()[m.line - 1].strip()
+            for m in generate_mutants(COURSE, "backward_propagation_n", [OPERATOR])}
+
+
+def test_twins_one_layer_down_and_up_with_X_as_layer_zero():
+    assert twins("A2") == ["A1", "A3"]
+    assert twins("dW10") == ["dW9", "dW11"]
+    assert twins("A1") == ["A0", "X", "A2"]
+    assert twins("X") == ["A1"]
+    assert twins("m") == [] and twins("np") == []
+
+
+def test_a_read_name_becomes_a_twin_that_exists():
+    assert mutated("def f(dZ2, A1, A2):\n    dW2 = np.dot(dZ2, A1.T)\n") == [
+        "def f(dZ2, A1, A2):\n    dW2 = np.dot(dZ2, A2.T)\n"]
+
+
+def test_assigned_unpacked_and_looped_names_are_twins_but_not_sites():
+    source = """\
+        def f(cache):
+            (A1, A2) = cache
+            for W1 in A1:
+                W2 = W1
+            return A2
+        """
+    assert mutated(source) == sorted([
+        dedent(source).replace("return A2", "return A1"),
+        dedent(source).replace("in A1", "in A2"),
+        dedent(source).replace("W2 = W1", "W2 = W2")])
+
+
+def test_attributes_keywords_and_missing_twins_are_left_alone():
+    assert mutated("def f(W1, x, axis1):\n    W3 = x.W2 + np.sum(x, axis2=W1)\n") == []
+
+
+def test_sites_on_the_course_backward():
+    lines = course_lines()
+    assert lines["wrong-variable-49-dW2-A1-A2"] == "dW2 = 1./m * np.dot(dZ2, A2.T)"
+    assert lines["wrong-variable-54-dW1-X-A1"] == "dW1 = 1./m * np.dot(dZ1, A1.T)"
+    assert lines["wrong-variable-49-dW2-A1-X"] == "dW2 = 1./m * np.dot(dZ2, X.T)"
+    assert lines["wrong-variable-47-dA2-W3-W2"] == "dA2 = np.dot(W2.T, dZ3)"
+    assert lines["wrong-variable-57-gradients-dZ3-dZ2"].startswith('gradients = {"dZ3": dZ2,')
+    assert not any(i.startswith("wrong-variable-41-") for i in lines)  # the unpacking
