@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from targets import course_cases
+from targets.course_adapters import DropoutAdapter, LLayerAdapter, RegularizationAdapter
 from targets.course_helpers import PARAMETER_KEYS, SHAPES
 from targets.target import Case, Target
 
@@ -64,6 +65,8 @@ def _one_dimensional_gradients(namespace: dict, case: Case, parameters) -> dict:
 
 
 _COURSE = CourseNetworkAdapter()
+_COURSE_LAYOUT = tuple((key, SHAPES[key]) for key in PARAMETER_KEYS)
+_L_LAYER, _L2, _DROPOUT = LLayerAdapter(), RegularizationAdapter(), DropoutAdapter()
 
 TARGETS: dict[str, Target] = {
     target.name: target
@@ -72,7 +75,7 @@ TARGETS: dict[str, Target] = {
             name="three-layer",
             source_path=HERE / "three_layer.py",
             function="backward_propagation_n",
-            layout=tuple((key, SHAPES[key]) for key in PARAMETER_KEYS),
+            layout=_COURSE_LAYOUT,
             make_case=course_cases.make_case,
             loss=_COURSE.loss,
             gradients=_COURSE.gradients,
@@ -88,6 +91,37 @@ TARGETS: dict[str, Target] = {
             loss=_one_dimensional_loss,
             gradients=_one_dimensional_gradients,
             description="the course's warm-up J(theta) = theta * x",
+        ),
+        Target(
+            name="l-layer",
+            source_path=HERE / "l_layer.py",
+            function=("L_model_backward", "linear_activation_backward", "linear_backward"),
+            layout=_COURSE_LAYOUT,
+            make_case=course_cases.make_case,
+            loss=_L_LAYER.loss,
+            gradients=_L_LAYER.gradients,
+            description="an L-layer ReLU/sigmoid network (layers 4-5-3-1) in three functions",
+        ),
+        Target(
+            name="regularization",
+            source_path=HERE / "regularization.py",
+            function="backward_propagation_with_regularization",
+            layout=_COURSE_LAYOUT,
+            make_case=course_cases.make_case,
+            loss=_L2.loss,
+            gradients=_L2.gradients,
+            description=f"the 3-layer network with L2 regularization (lambd {_L2.lambd})",
+        ),
+        Target(
+            name="dropout",
+            source_path=HERE / "dropout.py",
+            function="backward_propagation_with_dropout",
+            layout=_COURSE_LAYOUT,
+            make_case=course_cases.make_case,
+            loss=_DROPOUT.loss,
+            gradients=_DROPOUT.gradients,
+            description=f"the 3-layer network with dropout (keep_prob {_DROPOUT.keep_prob}, "
+                        "masks from RandomState(1))",
         ),
     )
 }

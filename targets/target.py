@@ -33,7 +33,7 @@ class Target:
 
     name: str
     source_path: Path
-    function: str
+    function: str | tuple[str, ...]  # several names: mutations inside each (first is the entry)
     layout: tuple[tuple[str, tuple[int, ...]], ...]
     make_case: Callable[[int], Case]
     loss: LossFunction
@@ -45,6 +45,15 @@ class Target:
     @property
     def parameter_names(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.layout)
+
+    @property
+    def function_names(self) -> tuple[str, ...]:
+        return (self.function,) if isinstance(self.function, str) else tuple(self.function)
+
+    @property
+    def function_label(self) -> str:
+        """Return the mutated function names as one string ("L_model_backward, ...")."""
+        return ", ".join(self.function_names)
 
     @property
     def size(self) -> int:
