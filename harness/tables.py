@@ -1,21 +1,28 @@
-"""Report tables as plain rows, and one renderer for every format (tabulate, csv, json).
+"""The six report tables as plain rows, and one renderer for every table format.
 
-Builders take a Results bundle and return Table(title, headers, rows) of strings, so every
-format shows the same digits (formatting.format_float).
+Builders turn a Results bundle into Table(title, headers, rows) of strings, so every format
+(terminal, Markdown, LaTeX, HTML, CSV, JSON) shows the same digits (formatting.format_float).
 """
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
-from harness.formatting import format_float
+from harness.formatting import format_float, format_seeds
 from harness.outcomes import Outcome
 from harness.summary import summarize
 
 OUTCOME_ORDER = [outcome.value for outcome in Outcome]
+# Mutants table order: what the check cannot see first, then what it never judged, then the
+# caught ones, then the ones that are no bug at all.
+SEVERITY = (Outcome.MISSED, Outcome.TIMEOUT, Outcome.CRASHED, Outcome.INVALID, Outcome.CAUGHT,
+            Outcome.EQUIVALENT)
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,43 +36,132 @@ def format_score(score: float | None) -> str:
     return "-" if score is None else f"{100 * score:.1f}%"
 
 
+def display_path(path: str) -> str:
+    """Return `path` relative to the working directory or the project, with '/' separators.
+
+    Reports show and key files by this path, so they read the same on every machine.
+    """
+    candidate = Path(path)
+    if not candidate.is_absolute():
+        return candidate.as_posix()
+    for root in (Path.cwd(), PROJECT_ROOT):
+        if candidate.is_relative_to(root):
+            return candidate.relative_to(root).as_posix()
+    return candidate.as_posix()
+
+
+def change(mutant) -> str:
+    return f"{mutant.original} -> {mutant.mutated}"
+
+
 def summary_table(results) -> Table:
-    """Counts per outcome, then the two scores."""
+    """Counts per outcome, then the two scores (withheld when the sentinel got through)."""
     summary = results.summary
+    withheld = "withheld (sentinel not caught)"
     rows = [(name, str(summary.counts[name])) for name in OUTCOME_ORDER]
     rows += [("total", str(summary.total)),
-             ("score caught/(caught+missed)", format_score(summary.score) if results.trusted
-              else "withheld (sentinel not caught)"),
-             ("score counting crashes as kills (PIT)", format_score(summary.pit_score)
-              if results.trusted else "withheld (sentinel not caught)")]
+             ("score caught/(caught+missed)",
+              format_score(summary.score) if results.trusted else withheld),
+             ("score counting crashes as kills (PIT)",
+              format_score(summary.pit_score) if results.trusted else withheld)]
     return Table("Summary", ("outcome", "mutants"), tuple(rows))
 
 
+def sorted_mutants(results) -> list:
+    """Return the mutants by outcome severity (missed first, equivalent last), line, then id."""
+    rank = {outcome: position for position, outcome in enumerate(SEVERITY)}
+    return sorted(results.mutants,
+                  key=lambda r: (rank[r.outcome], r.mutant.line, r.mutant.id))
+
+
 def mutants_table(results) -> Table:
-    """Every mutant: where, what, verdict, difference, blamed block and margin."""
+    """Every mutant: where, what, verdict, difference, blamed block and margin.
+
+    Sorted by outcome severity (missed, timeout, crashed, invalid, caught, equivalent), then
+    line, then id, so the check's blind spots come first.
+    """
     threshold = results.config.threshold
-    rows = []
-    for result in results.mutants:
-        m, verdict = result.mutant, result.verdict
-        change = f"{m.original} -> {m.mutated}"
-        rows.append((m.id, m.operator, str(m.line), change, verdict.outcome.value,
-                     format_float(verdict.difference), verdict.blamed or "-",
-                     format_float(verdict.margin(threshold), 2)))
-    return Table("Mutants", ("id", "operator", "line", "change", "outcome", "difference",
-                             "blamed", "margin"), tuple(rows))
+    rows = tuple((r.mutant.id, r.mutant.operator, str(r.mutant.line), change(r.mutant),
+                  r.outcome.value, format_float(r.verdict.difference), r.verdict.blamed or "-",
+                  format_float(r.verdict.margin(threshold)))
+                 for r in sorted_mutants(results))
+    return Table("Mutants", ("id", "operator", "line", "original -> mutated", "outcome",
+                             "difference", "blamed", "margin"), rows)
 
 
 def operators_table(results) -> Table:
-    """Counts by outcome and the check's score, per operator (catalog order of first line)."""
+    """Counts by outcome and the check's score, per operator (by name), then all together."""
     by_operator = defaultdict(list)
     for result in results.mutants:
         by_operator[result.mutant.operator].append(result.outcome)
+    groups = sorted(by_operator.items()) + [("all", [r.outcome for r in results.mutants])]
     rows = []
-    for operator, outcomes in by_operator.items():
+    for operator, outcomes in groups:
         summary = summarize(outcomes)
         rows.append((operator, *(str(summary.counts[name]) for name in OUTCOME_ORDER),
                      format_score(summary.score)))
     return Table("Per operator", ("operator", *OUTCOME_ORDER, "score"), tuple(rows))
+
+
+def blocks_table(results) -> Table:
+    """Per gradient block: how often a bug the check blames there is caught, and its smallest
+    difference there (the block where the check is closest to blind).
+
+    A caught or missed mutant counts for its blamed block, the one with the largest difference;
+    crashed, invalid, timed-out and equivalent mutants show the check nothing and count nowhere.
+    """
+    judged = [r for r in results.mutants if r.outcome in (Outcome.CAUGHT, Outcome.MISSED)]
+    blocks = sorted(set(results.baseline.per_parameter) | {r.verdict.blamed for r in judged})
+    rows = []
+    for block in blocks:
+        here = [r for r in judged if r.verdict.blamed == block]
+        summary = summarize(r.outcome for r in here)
+        least = min(here, key=lambda r: (r.verdict.difference, r.mutant.id)) if here else None
+        rows.append((block, str(len(here)), str(summary.counts["caught"]),
+                     str(summary.counts["missed"]), format_score(summary.score),
+                     format_float(least.verdict.difference) if least else "-",
+                     least.mutant.id if least else "-"))
+    return Table("Per gradient block", ("block", "mutants", "caught", "missed", "score",
+                                        "smallest difference", "at mutant"), tuple(rows))
+
+
+def missed_table(results) -> Table:
+    """The mutants the check did not see, with why (e.g. hidden by dead ReLU units)."""
+    threshold = results.config.threshold
+    rows = tuple((r.mutant.id, str(r.mutant.line), change(r.mutant),
+                  format_float(r.verdict.difference), format_float(r.verdict.margin(threshold)),
+                  r.verdict.reason)
+                 for r in results.mutants if r.outcome is Outcome.MISSED)
+    return Table("Missed mutants", ("id", "line", "original -> mutated", "difference", "margin",
+                                    "why"), rows)
+
+
+def setting_table(results) -> Table:
+    """What produced the numbers: target, check, cases, and the numpy build and CPU."""
+    config, env = results.config, results.environment
+    rows = [("target", results.target), ("source", display_path(results.source_path)),
+            ("function", config.function or "-"), ("checker", config.checker),
+            ("epsilon", format_float(config.epsilon)),
+            ("threshold", format_float(config.threshold)),
+            ("cases (seeds)", format_seeds(config.seeds)),
+            ("probe cases (seeds)", format_seeds(config.probe_seeds) or "-"),
+            ("operators", ", ".join(config.operators) or "-"), ("order", str(config.order)),
+            ("equivalence judged against", "autograd (exact)" if config.oracle
+             else "the reference backward"),
+            ("baseline difference", format_float(results.baseline.verdict.difference)),
+            ("sentinel", results.sentinel.outcome.value),
+            ("python", env.get("python", "-")), ("numpy", env.get("numpy", "-")),
+            ("machine", f"{env.get('machine', '-')} {env.get('system', '')}".strip()),
+            ("CPU baseline features", " ".join(env.get("cpu_baseline") or ()) or "-"),
+            ("CPU dispatch features", " ".join(env.get("cpu_dispatch_found") or ()) or "-"),
+            ("OpenBLAS core type", env.get("openblas_coretype") or "-")]
+    return Table("Setting", ("setting", "value"), tuple(rows))
+
+
+def report_tables(results) -> list[Table]:
+    """Return the six tables in report order."""
+    return [summary_table(results), mutants_table(results), operators_table(results),
+            blocks_table(results), missed_table(results), setting_table(results)]
 
 
 def baseline_lines(results) -> list[str]:
@@ -77,12 +173,12 @@ def baseline_lines(results) -> list[str]:
     elif results.false_alarm:
         lines.append(f"baseline: FALSE ALARM: the correct backward's difference "
                      f"{format_float(baseline.difference)} exceeds the threshold "
-                     f"{format_float(config.threshold, 1)}: this check fails correct code "
-                     f"(at epsilon {format_float(config.epsilon, 1)} the finite difference's "
+                     f"{format_float(config.threshold)}: this check fails correct code "
+                     f"(at epsilon {format_float(config.epsilon)} the finite difference's "
                      f"own error is that large)")
     else:
         lines.append(f"baseline: the correct backward scores {format_float(baseline.difference)}"
-                     f"; the threshold {format_float(config.threshold, 1)} sits "
+                     f"; the threshold {format_float(config.threshold)} sits "
                      f"{config.threshold / baseline.difference:.1f}x above this noise floor")
     if not results.trusted:
         lines.append(f"sentinel NOT caught ({results.sentinel.verdict.reason}): even a doubled "
@@ -92,7 +188,7 @@ def baseline_lines(results) -> list[str]:
 
 
 def render(table: Table, fmt: str) -> str:
-    """Render a table as tabulate's `fmt`, or 'csv' or 'json'."""
+    """Render a table as tabulate's `fmt`, or 'csv' (stdlib csv) or 'json' (list of objects)."""
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -103,10 +199,14 @@ def render(table: Table, fmt: str) -> str:
         return json.dumps([dict(zip(table.headers, row)) for row in table.rows], indent=2)
     from tabulate import tabulate
 
-    return tabulate(table.rows, headers=table.headers, tablefmt=fmt, disable_numparse=True)
+    rows = table.rows
+    if fmt in ("github", "pipe"):  # a '|' in a cell (higher-order changes) would split it
+        rows = tuple(tuple(cell.replace("|", "\\|") for cell in row) for row in rows)
+    return tabulate(rows, headers=table.headers, tablefmt=fmt, disable_numparse=True)
 
 
 def results_markdown(results) -> str:
+    """Return the summary and mutant tables as Markdown (Jupyter's `_repr_markdown_`)."""
     parts = [f"**gradmut** on `{results.target}`"] + baseline_lines(results)
     for table in (summary_table(results), mutants_table(results)):
         parts += [f"### {table.title}", render(table, "github")]
@@ -114,16 +214,9 @@ def results_markdown(results) -> str:
 
 
 def results_html(results) -> str:
-    parts = [f"<p><b>gradmut</b> on <code>{results.target}</code></p>"]
-    parts += [f"<p>{line}</p>" for line in baseline_lines(results)]
+    """Return the summary and mutant tables as HTML (Jupyter's `_repr_html_`)."""
+    parts = [f"<p><b>gradmut</b> on <code>{html.escape(results.target)}</code></p>"]
+    parts += [f"<p>{html.escape(line)}</p>" for line in baseline_lines(results)]
     for table in (summary_table(results), mutants_table(results)):
-        parts += [f"<h4>{table.title}</h4>", render(table, "html")]
+        parts += [f"<h4>{html.escape(table.title)}</h4>", render(table, "html")]
     return "\n".join(parts)
-
-
-def missed_table(results) -> Table:
-    """The mutants the check did not see, with why (e.g. hidden by dead ReLU units)."""
-    rows = [(r.mutant.id, str(r.mutant.line), f"{r.mutant.original} -> {r.mutant.mutated}",
-             format_float(r.verdict.difference), r.verdict.reason)
-            for r in results.mutants if r.outcome is Outcome.MISSED]
-    return Table("Missed mutants", ("id", "line", "change", "difference", "why"), tuple(rows))
