@@ -87,4 +87,17 @@ def with_function(namespace: dict, function_source: str, filename: str,
     padded = "\n" * (first_line - 1) + function_source
     _register(filename, padded)
     exec(compile(padded, filename, "exec"), mutated)
+    _rebind(mutated, namespace)
     return mutated
+
+
+def _rebind(mutated: dict, original: dict) -> None:
+    """Point the module's other functions at the copy, so a caller (`L_model_backward`) reaches
+    a mutated helper (`linear_backward`) instead of the original through its old globals."""
+    for name, value in mutated.items():
+        if isinstance(value, types.FunctionType) and value.__globals__ is original:
+            copy = types.FunctionType(value.__code__, mutated, value.__name__,
+                                      value.__defaults__, value.__closure__)
+            copy.__kwdefaults__, copy.__dict__ = value.__kwdefaults__, dict(value.__dict__)
+            copy.__qualname__ = value.__qualname__
+            mutated[name] = copy

@@ -1,26 +1,34 @@
 """Turn a TargetRef into a loaded target: the Target record, its source text and its namespace.
 
-Workers call this once at start-up; the parent calls it to read the source for mutation.
+The one place a target is resolved, in the parent and in workers: a built-in name, a file shaped
+like a built-in target (diagnose), or a user's .py file, notebook or target file (user_targets).
 """
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from harness.check import resolve_target
+from harness.errors import UsageError
 from harness.loading import load_module, read_source
 from harness.records import TargetRef
-from targets import Target
+from targets import Case, Target
 
 
 @dataclass(frozen=True, slots=True)
 class LoadedTarget:
-    """A target with its source text read once and its module executed once."""
+    """A target with its source text read once and its module executed once.
+
+    `line_map` maps a line of `source` to (cell, line in cell), both 1-based, when the source
+    was assembled from a notebook's cells.
+    """
 
     ref: TargetRef
     target: Target
     source: str
     namespace: dict
+    line_map: dict | None = None
 
     @property
     def filename(self) -> str:
@@ -30,14 +38,86 @@ class LoadedTarget:
     def source_sha256(self) -> str:
         return hashlib.sha256(self.source.encode("utf-8")).hexdigest()
 
+    def where(self, line: int) -> str:
+        """Return a source line as the user sees it: 'cell 4, line 12' in a notebook."""
+        if self.line_map and line in self.line_map:
+            cell, cell_line = self.line_map[line]
+            return f"cell {cell}, line {cell_line}"
+        return f"line {line}"
+
+
+@dataclass(frozen=True, slots=True)
+class ScaledCases:
+    """A case factory whose every input array is multiplied by `scale` (parameters unchanged)."""
+
+    make_case: object
+    scale: float
+
+    def __call__(self, seed: int) -> Case:
+        case = self.make_case(seed)
+        inputs = {name: value * self.scale if _is_features(name) else value
+                  for name, value in case.inputs.items()}
+        return Case(seed=case.seed, inputs=inputs, parameters=case.parameters)
+
+
+def _is_features(name: str) -> bool:
+    """Scale the features (X, x), never the labels (Y, y)."""
+    return name.lower() not in ("y", "labels")
+
 
 def builtin_ref(name: str) -> TargetRef:
     return TargetRef(name=resolve_target(name).name)
 
 
+def target_ref(target: str | TargetRef, forward: str | None = None,
+               backward: str | None = None) -> TargetRef:
+    """Return the ref for a built-in name or a path (.py, .ipynb, or any existing file)."""
+    if isinstance(target, TargetRef):
+        return target
+    from harness.user_targets import is_user_path, user_ref
+
+    if is_user_path(target):
+        return user_ref(target, forward, backward)
+    if forward or backward:
+        raise UsageError("--forward/--backward name functions of a file target",
+                         where=target, fix="give a .py file or notebook, or use --function")
+    return builtin_ref(target)
+
+
 def load_target(ref: TargetRef) -> LoadedTarget:
     """Resolve and load the code under test named by `ref` (UsageError on bad input)."""
+    if ref.path is None:
+        target = resolve_target(ref.name)
+        source = read_source(target.source_path)
+        loaded = LoadedTarget(ref, target, source, load_module(source, str(target.source_path)))
+    elif ref.forward is None and ref.backward is None and _is_builtin(ref.name):
+        loaded = _load_shaped_like(ref)
+    else:
+        from harness.user_targets import load_user_target
+
+        loaded = load_user_target(ref)
+    return scaled(loaded, ref.input_scale) if ref.input_scale != 1.0 else loaded
+
+
+def scaled(loaded: LoadedTarget, scale: float) -> LoadedTarget:
+    """Return the loaded target whose cases have their inputs times `scale` (ref says so too,
+    so a spawned worker resolves the same thing)."""
+    base = loaded.target.make_case
+    if isinstance(base, ScaledCases):
+        base = base.make_case
+    return replace(loaded, ref=replace(loaded.ref, input_scale=scale),
+                   target=replace(loaded.target, make_case=ScaledCases(base, scale)))
+
+
+def _is_builtin(name: str) -> bool:
+    from targets import TARGETS
+
+    return name in TARGETS
+
+
+def _load_shaped_like(ref: TargetRef) -> LoadedTarget:
+    """Load a file with a built-in target's functions and parameters (gradmut diagnose FILE)."""
     target = resolve_target(ref.name)
-    source = read_source(target.source_path)
-    namespace = load_module(source, str(target.source_path))
-    return LoadedTarget(ref, target, source, namespace)
+    source = read_source(Path(ref.path))
+    namespace = load_module(source, ref.path)
+    return LoadedTarget(ref, replace(target, source_path=Path(ref.path)), source, namespace)
