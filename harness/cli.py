@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import sys
 
-from harness import cli_bench, cli_check, cli_diagnose, cli_mutants, cli_run
+from harness import (cli_bench, cli_check, cli_diagnose, cli_harden, cli_merge, cli_mutants,
+                     cli_report, cli_run, cli_sweep)
 from harness.cli_common import Parser
 from harness.errors import UsageError
 
-COMMANDS = (cli_check, cli_run, cli_mutants, cli_diagnose, cli_bench)
+COMMANDS = (cli_check, cli_run, cli_report, cli_mutants, cli_diagnose, cli_harden, cli_bench,
+            cli_sweep, cli_merge)
 
 
 def build_parser() -> Parser:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 from harness.cli_common import float_option, int_list_option, name_list_option
+from harness.cli_merge import add_scale_out_options
 
 
 def register(subparsers) -> None:
@@ -11,14 +12,22 @@ def register(subparsers) -> None:
         "run", help="check every mutant of a backward pass",
         description="Generate the mutants of the target's backward pass, run the gradient check "
                     "on each (in worker processes), and report what it caught.")
-    parser.add_argument("--target", default="three-layer", help="built-in target (three-layer)")
+    parser.add_argument("file", nargs="?", metavar="TARGET",
+                        help="a .py file, a notebook (.ipynb) or a target file to mutate")
+    parser.add_argument("--target", help="built-in target (default three-layer)")
+    parser.add_argument("--forward", help="a file's forward pass (default forward_propagation_n)")
+    parser.add_argument("--backward",
+                        help="a file's backward pass (default backward_propagation_n)")
+    parser.add_argument("--pytest", metavar="TESTFILE",
+                        help="also run this pytest file against every mutant and compare")
     parser.add_argument("--function", help="function to mutate (default: the target's)")
     parser.add_argument("--operators", type=name_list_option("--operators"),
                         help="comma-separated operator names (default: all)")
     parser.add_argument("--order", type=int, default=1, choices=(1, 2),
                         help="2 adds every pair of first-order mutants")
     parser.add_argument("--checker", default="course", help="checker formula (default course)")
-    parser.add_argument("--epsilon", type=float_option("--epsilon"), default=1e-7)
+    parser.add_argument("--epsilon", type=float_option("--epsilon"), default=None,
+                        help="finite-difference step (default: the checker's, 1e-7 for course)")
     parser.add_argument("--threshold", type=float_option("--threshold"), default=None,
                         help="default: the checker's (2e-7 for course)")
     parser.add_argument("--seeds", type=int_list_option("--seeds"),
@@ -29,7 +38,10 @@ def register(subparsers) -> None:
     parser.add_argument("--timeout", type=float_option("--timeout"), default=10.0,
                         help="seconds per mutant before it counts as a timeout")
     parser.add_argument("--session", help="SQLite file that keeps results and resumes runs")
+    add_scale_out_options(parser)
     parser.add_argument("--json", metavar="FILE", help="write the results JSON ('-': stdout)")
+    parser.add_argument("--report", metavar="DIR",
+                        help="also write every report format into DIR (see gradmut report)")
     parser.add_argument("--fail-under", type=float_option("--fail-under"), metavar="SCORE",
                         help="exit 1 when the score (percent) is below SCORE")
     parser.add_argument("--oracle", choices=("autograd",),
@@ -40,7 +52,7 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=handle)
 
 
-def render_screen(results, fmt: str, show_all: bool) -> str:
+def render_screen(results, fmt: str, show_all: bool, loaded=None) -> str:
     from harness.environment import describe
     from harness.formatting import format_float, format_seeds
     from harness.tables import (baseline_lines, missed_table, mutants_table, operators_table,
@@ -55,6 +67,10 @@ def render_screen(results, fmt: str, show_all: bool) -> str:
     tables = [summary_table(results), operators_table(results)]
     tables.append(mutants_table(results) if show_all else missed_table(results))
     for table in tables:
+        if loaded is not None and loaded.line_map:  # a notebook: lines as cell and line
+            from harness.notebooks import cell_lines
+
+            table = cell_lines(table, loaded)
         if table.rows:
             lines += [table.title, render(table, fmt), ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -77,15 +93,21 @@ def handle(args, out) -> int:
     from harness.errors import UsageError
     from harness.results_io import dumps
     from harness.run import run
+    from harness.targets_resolve import load_target, target_ref
 
+    if args.file and args.target:
+        raise UsageError("give a TARGET file or --target, not both", where="run")
+    loaded = load_target(target_ref(args.file or args.target or "three-layer", args.forward,
+                                    args.backward))
     if args.fail_under is not None and not 0 <= args.fail_under <= 100:
         raise UsageError("--fail-under is a percentage from 0 to 100", where="--fail-under")
     try:
-        results = run(target=args.target, operators=args.operators, epsilon=args.epsilon,
+        results = run(target=loaded, operators=args.operators, epsilon=args.epsilon,
                       threshold=args.threshold, seeds=args.seeds, cases=args.cases,
                       checker=args.checker, jobs=args.jobs, timeout=args.timeout,
                       session=args.session, function=args.function, order=args.order,
-                      progress=sys.stderr.isatty(), oracle=args.oracle)
+                      progress=sys.stderr.isatty(), oracle=args.oracle, shard=args.shard,
+                      executor=args.executor, scheduler=args.scheduler)
     except KeyboardInterrupt:
         if args.session:
             sys.stderr.write(f"gradmut: interrupted; finished rows are in {args.session}: "
@@ -93,17 +115,45 @@ def handle(args, out) -> int:
         raise
     for notice in results.notices:
         sys.stderr.write(f"gradmut: note: {notice}\n")
+    if args.shard:
+        sys.stderr.write(f"gradmut: note: shard {args.shard[0]}/{args.shard[1]}: "
+                         f"{len(results.mutants)} mutants; combine the shards' sessions with "
+                         "'gradmut merge' (--fail-under belongs after it)\n")
+    killed = _pytest(loaded, results, args)
+    text = dumps(results) if killed is None else killed.with_json(dumps(results))
     if args.json == "-":
-        out.write(dumps(results))
+        out.write(text)
     else:
         if args.json:
-            _write(args.json, dumps(results))
-        out.write(render_screen(results, args.format, args.all))
+            _write(args.json, text)
+        out.write(render_screen(results, args.format, args.all, loaded))
+        if killed is not None:
+            out.write(killed.render(args.format, args.all))
+    if args.report:
+        _write_reports(results, args.report)
     if args.fail_under is not None:
         score = results.summary.score if results.trusted else None
         if score is None or 100 * score < args.fail_under:
             return 1
     return 0
+
+
+def _write_reports(results, directory: str) -> None:
+    from harness.report_files import write_reports
+
+    written, notes = write_reports(results, directory)
+    for note in notes:
+        sys.stderr.write(f"gradmut: note: {note}\n")
+    sys.stderr.write(f"gradmut: wrote {len(written)} report files to {directory}\n")
+
+
+def _pytest(loaded, results, args):
+    """With --pytest: run the test file against every mutant (None without it)."""
+    if not args.pytest:
+        return None
+    from harness.pytest_killer import kill_with_pytest
+
+    return kill_with_pytest(loaded, results, args.pytest, jobs=args.jobs, timeout=args.timeout)
 
 
 def _write(path: str, text: str) -> None:

@@ -74,11 +74,16 @@ class Evaluator:
         return self._oracle.gradient(self.case(seed))
 
     def prepared(self, seed: int, config: CheckConfig):
-        """Return the checker's finite-difference work for (case, epsilon), computed once."""
-        key = (seed, config.checker, config.epsilon)
+        """Return the checker's finite-difference work for (case, epsilon), computed once.
+
+        Checkers with the same `prepare_key` (course, cs231n, allclose: central differences)
+        share one entry, so a numerical gradient is computed once per (case, epsilon).
+        """
+        formula = CHECKERS[config.checker]
+        key = (seed, formula.prepare_key, config.epsilon)
         if key not in self._prepared:
             case = self.case(seed)
-            self._prepared[key] = CHECKERS[config.checker].prepare(
+            self._prepared[key] = formula.prepare(
                 loss_of_theta(self.target, self.loaded.namespace, case),
                 initial_theta(self.target, case), config.epsilon)
         return self._prepared[key]
@@ -102,44 +107,76 @@ class Evaluator:
             return [Measurement(item.mutant_id, seed, config.checker, config.epsilon,
                                 Status.CRASHED, error=describe_error(error))
                     for seed, config in _keys(item)]
-        return [self._measure(item, namespace, seed, config) for seed, config in _keys(item)]
+        rows = []
+        for seed in item.seeds:
+            rows += self._measure(item, namespace, seed, item.configs, probe=False)
+        for seed in item.probe_seeds:  # agreement only, so under the first config
+            rows += self._measure(item, namespace, seed, item.configs[:1], probe=True)
+        return rows
 
     def _measure(self, item: WorkItem, namespace: dict, seed: int,
-                 config: CheckConfig) -> Measurement:
-        probe = seed in item.probe_seeds
-        base = dict(mutant_id=item.mutant_id, seed=seed, checker=config.checker,
-                    epsilon=config.epsilon, probe=probe)
+                 configs: tuple[CheckConfig, ...], probe: bool) -> list[Measurement]:
+        """Run the mutant's backward once on a case and score it under every config.
+
+        A row's `seconds` is its comparison's time, plus the backward call's on the first row,
+        so the rows of a case add up to what the mutant cost.
+        """
+        bases = [dict(mutant_id=item.mutant_id, seed=seed, checker=config.checker,
+                      epsilon=config.epsilon, probe=probe) for config in configs]
         try:
-            prepared = None if probe else self.prepared(seed, config)
+            prepared = [None if probe else self._prepared_or_error(seed, c) for c in configs]
             reference = self.exact(seed) if item.reference == "exact" else self.reference(seed)
         except Exception as error:  # the unmutated forward pass itself fails on this case
-            return Measurement(**base, status=Status.CRASHED,
-                               error=f"forward pass failed: {describe_error(error)}")
+            return [_forward_failed(base, error) for base in bases]
         start = time.perf_counter()  # the mutant's own cost: backward call plus comparison
         try:
             with np.errstate(all="ignore"):
                 grad = self.gradient(item, namespace, seed)
-        except InvalidGradient as error:
-            return Measurement(**base, status=Status.INVALID, error=str(error),
-                               matches_reference=False,
-                               seconds=time.perf_counter() - start)
         except Exception as error:
-            return Measurement(**base, status=Status.CRASHED, error=describe_error(error),
-                               matches_reference=False,
-                               seconds=time.perf_counter() - start)
+            status = Status.INVALID if isinstance(error, InvalidGradient) else Status.CRASHED
+            message = str(error) if status is Status.INVALID else describe_error(error)
+            seconds = time.perf_counter() - start
+            return [Measurement(**base, status=status, error=message, matches_reference=False,
+                                seconds=seconds if position == 0 else 0.0)
+                    for position, base in enumerate(bases)]
+        backward_seconds = time.perf_counter() - start
         exact = item.reference == "exact"
         if isinstance(reference, Exception):
             matches = None
         else:
             matches = agrees_exactly(grad, reference) if exact else agrees(grad, reference)
-        errors = _exact_errors(grad, prepared, reference) if exact else {}
-        if probe:
+        rows = []
+        for base, config, work in zip(bases, configs, prepared):
+            if isinstance(work, Exception):
+                rows.append(_forward_failed(base, work))
+                continue
+            rows.append(self._score(item, grad, matches, reference, base, config, work,
+                                    0.0 if rows else backward_seconds))
+        return rows
+
+    def _prepared_or_error(self, seed: int, config: CheckConfig):
+        try:
+            return self.prepared(seed, config)
+        except Exception as error:  # the unmutated forward pass fails at this step
+            return error
+
+    def _score(self, item: WorkItem, grad: np.ndarray, matches: bool | None, reference,
+               base: dict, config: CheckConfig, prepared, seconds: float) -> Measurement:
+        """Compare one gradient under one config; `seconds` already spent on the backward."""
+        start = time.perf_counter()
+        errors = _exact_errors(grad, prepared, reference) if item.reference == "exact" else {}
+        if base["probe"]:
             return Measurement(**base, status=Status.OK, matches_reference=matches,
-                               seconds=time.perf_counter() - start, **errors)
+                               seconds=seconds + time.perf_counter() - start, **errors)
         result = CHECKERS[config.checker].compare(grad, prepared, self.target.layout)
         return Measurement(**base, status=Status.OK, difference=result.difference,
                            per_parameter=result.per_parameter, matches_reference=matches,
-                           seconds=time.perf_counter() - start, **errors)
+                           seconds=seconds + time.perf_counter() - start, **errors)
+
+
+def _forward_failed(base: dict, error: Exception) -> Measurement:
+    return Measurement(**base, status=Status.CRASHED,
+                       error=f"forward pass failed: {describe_error(error)}")
 
 
 def _exact_errors(grad: np.ndarray, prepared, exact: np.ndarray) -> dict:

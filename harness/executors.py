@@ -4,6 +4,7 @@
 (module loaded, cases and finite differences cached). A mutant that hangs is killed at its
 timeout, one that kills its worker or exhausts memory is recorded, and a fresh worker takes over.
 `InlineExecutor` runs in the calling process: no isolation, for tiny jobs and debugging.
+`make_executor` picks one by name; the Dask executor (optional extra) is imported only when asked.
 """
 from __future__ import annotations
 
@@ -16,11 +17,14 @@ from collections import deque
 from multiprocessing.connection import wait
 from typing import Iterable, Iterator
 
+from harness.errors import UsageError
 from harness.records import Measurement, Status, WorkItem
 
 # Address space a worker may add beyond what it inherits: a runaway allocation in a mutant
 # becomes a MemoryError (a crashed row) instead of taking the machine down.
 MEMORY_HEADROOM = 2 << 30
+
+EXECUTORS = ("local", "dask")
 
 
 def failed_measurements(item: WorkItem, status: Status, error: str) -> list[Measurement]:
@@ -55,12 +59,84 @@ def _worker_main(target, connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _limit_memory()
     evaluator = Evaluator(target if isinstance(target, LoadedTarget) else load_target(target))
+    _serve(evaluator, connection)
+
+
+def _serve(evaluator, connection) -> None:
+    parent = os.getppid()
     while True:
         try:
+            # A forked worker holds a copy of the parent's end of its own pipe, so a parent
+            # killed with -9 sends no EOF: notice it by being adopted by another process.
+            while not connection.poll(1.0):
+                if os.getppid() != parent:
+                    return
             item = connection.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the parent closed the pipe, or died
             return
-        connection.send(evaluator.evaluate(item))
+        rows = evaluator.evaluate(item)
+        try:
+            connection.send(rows)
+        except OSError:  # the parent died while this item ran
+            return
+
+
+def serve_child(fd: int) -> None:
+    """Serve work items over an inherited socket: a worker started as its own interpreter.
+
+    Dask workers are daemonic and threaded, so they may not (or should not) fork; they start
+    a fresh interpreter that calls this instead. The first message is the TargetRef, answered by
+    ("ready", source sha256) or ("error", one line); then items as in `_worker_main`.
+    """
+    from multiprocessing.connection import Connection
+
+    from harness.evaluate import Evaluator, describe_error
+    from harness.targets_resolve import load_target
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    connection = Connection(fd)
+    ref = connection.recv()
+    try:
+        loaded = load_target(ref)
+    except Exception as error:  # a missing file or package on this machine: say which
+        connection.send(("error", error.line() if isinstance(error, UsageError)
+                         else describe_error(error)))
+        return
+    connection.send(("ready", loaded.source_sha256))
+    _limit_memory()
+    _serve(Evaluator(loaded), connection)
+
+
+def check_executor(executor: str, scheduler: str | None, jobs: int | None) -> None:
+    """Refuse an unknown executor, a scheduler without Dask, or Dask when it is not installed."""
+    if executor not in EXECUTORS:
+        raise UsageError(f"unknown executor {executor!r}", where="--executor",
+                         fix=f"choose one of: {', '.join(EXECUTORS)}")
+    if scheduler and executor != "dask":
+        raise UsageError("a scheduler address needs the Dask executor", where="--scheduler",
+                         fix="add --executor dask")
+    if executor == "dask":
+        if jobs == 0:
+            raise UsageError("--jobs 0 runs in this process, not on Dask", where="--jobs",
+                             fix="give --jobs N (local cluster workers) or drop --executor dask")
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise UsageError("dask is not installed", where="--executor dask",
+                             fix="pip install 'gradmut[dask]'") from None
+
+
+def make_executor(loaded, jobs: int, executor: str = "local", scheduler: str | None = None):
+    """Return the named executor: the local pool (or in-process for jobs=0), or Dask.
+
+    Dask without a scheduler address starts a LocalCluster of `jobs` workers on loopback.
+    """
+    check_executor(executor, scheduler, jobs)
+    if executor == "dask":
+        from harness.dask_executor import DaskExecutor
+
+        return DaskExecutor(loaded, jobs, scheduler)
+    return InlineExecutor(loaded) if jobs == 0 else LocalPool(loaded, jobs)
 
 
 class InlineExecutor:

@@ -40,6 +40,7 @@ class TargetRef:
     path: str | None = None
     forward: str | None = None
     backward: str | None = None
+    input_scale: float = 1.0  # every case's inputs times this (harden's input-scale search)
 
 
 @dataclass(frozen=True, slots=True)

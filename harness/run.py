@@ -7,19 +7,20 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Iterable, Sequence
 
 from harness.check import require_positive
 from harness.checkers import CHECKERS
 from harness.environment import environment
 from harness.errors import UsageError
-from harness.executors import InlineExecutor, LocalPool
+from harness.executors import check_executor, make_executor
 from harness.records import (BASELINE_ID, SENTINEL_ID, CheckConfig, FunctionText, Measurement,
                              WorkItem)
 from harness.results import Results, RunConfig, build_results
 from harness.session import MutantRecord, Session
-from harness.targets_resolve import LoadedTarget, builtin_ref, load_target
+from harness.shards import check_shard, select, shard_label
+from harness.targets_resolve import LoadedTarget, load_target, target_ref
 
 PROBE_SEEDS = (101, 102, 103)
 
@@ -38,7 +39,7 @@ def parse_seeds(seeds: Sequence[int] | None, cases: int | None) -> tuple[int, ..
 
 def special_records(loaded: LoadedTarget) -> list[MutantRecord]:
     """The baseline (the code as given) and the sentinel (every gradient doubled)."""
-    function = loaded.target.function
+    function = loaded.target.function_label
     return [MutantRecord(BASELINE_ID, "baseline", function, 0, 0, 0, 0, "", "",
                          "the unmutated backward pass"),
             MutantRecord(SENTINEL_ID, "sentinel", function, 0, 0, 0, 0, "", "",
@@ -50,12 +51,21 @@ def mutant_records(loaded: LoadedTarget, operators, function: str | None,
     """Generate the mutants (in memory) and turn them into stored records."""
     from harness.mutants import mutants_for
 
-    _, mutants = mutants_for(loaded.target, function=function, operators=operators, order=order)
+    _, mutants = mutants_for(loaded.target, function=function, operators=operators, order=order,
+                             source=loaded.source)
     return [MutantRecord(m.id, m.operator, m.function, m.line, m.column, m.end_line,
-                         m.end_column, m.original, m.mutated, m.description, tuple(m.parts),
+                         m.end_column, m.original, m.mutated, _described(loaded, m),
+                         tuple(m.parts),
                          tuple(FunctionText(f.name, f.first_line, f.source) for f in m.functions),
                          m.source)
             for m in mutants]
+
+
+def _described(loaded: LoadedTarget, mutant) -> str:
+    """The mutant's description, with its notebook cell and line when it came from a notebook."""
+    if not loaded.line_map:
+        return mutant.description
+    return f"{mutant.description} ({loaded.where(mutant.line)})"
 
 
 def plan(records: Iterable[MutantRecord], config: RunConfig,
@@ -99,42 +109,57 @@ def default_jobs() -> int:
 
 
 def run(target: str | LoadedTarget = "three-layer", operators: Sequence[str] | str | None = None,
-        epsilon: float = 1e-7, threshold: float | None = None,
+        epsilon: float | None = None, threshold: float | None = None,
         seeds: Sequence[int] | None = None, cases: int | None = None,
         checker: str = "course", jobs: int | None = None, timeout: float = 10.0,
         session: str | None = None, function: str | None = None, order: int = 1,
-        progress: bool = False, oracle: str | None = None) -> Results:
+        progress: bool = False, oracle: str | None = None, forward: str | None = None,
+        backward: str | None = None, shard: tuple[int, int] | None = None,
+        executor: str = "local", scheduler: str | None = None) -> Results:
     """Mutate the target's backward pass, check every mutant, and return the Results.
 
     `jobs=0` runs in this process (no isolation, no timeout); `session` names an SQLite file
     that keeps every row and lets an interrupted run resume. `oracle="autograd"` judges
     equivalence against the exact gradient and splits each difference into the mutant's error
     and the check's own; where autograd cannot differentiate the forward pass, a notice says
-    so and the run carries on with the reference backward.
+    so and the run carries on with the reference backward. `target` is a built-in name or a
+    path to a .py file, a notebook or a target file; `forward`/`backward` name a course-shaped
+    file's functions (default forward_propagation_n / backward_propagation_n). `epsilon` and
+    `threshold` default to the checker's own (course: 1e-7 and 2e-7; cs231n: h 1e-5).
+    `shard=(k, n)` runs only the k-th of n deterministic parts of the mutants (k from 1; the
+    baseline and sentinel in every part), for `gradmut merge` to combine. `executor="dask"`
+    sends the work to the Dask scheduler at `scheduler` (default: a local cluster of `jobs`).
     """
+    check_executor(executor, scheduler, jobs)
+    shard = None if shard is None else check_shard(shard)
     if checker not in CHECKERS:
         raise UsageError(f"unknown checker {checker!r}", where="--checker",
                          fix=f"choose one of: {', '.join(CHECKERS)}")
     threshold = CHECKERS[checker].default_threshold if threshold is None else threshold
+    epsilon = CHECKERS[checker].default_epsilon if epsilon is None else epsilon
     checked = parse_seeds(seeds, cases)
     config = RunConfig(checker=checker, epsilon=require_positive(epsilon, "--epsilon"),
                        threshold=require_positive(threshold, "--threshold"), seeds=checked,
                        probe_seeds=tuple(s for s in PROBE_SEEDS if s not in checked),
                        order=order)
     require_positive(timeout, "--timeout")
-    loaded = target if isinstance(target, LoadedTarget) else load_target(builtin_ref(target))
+    loaded = target if isinstance(target, LoadedTarget) else load_target(
+        target_ref(target, forward, backward))
     oracle_name, notices = check_oracle(oracle, loaded, checked + config.probe_seeds)
     config = replace(config, oracle=oracle_name)
     env = environment()
     records = special_records(loaded) + mutant_records(loaded, operators, function, order)
-    config = replace(config, function=function or loaded.target.function,
+    config = replace(config, function=function or loaded.target.function_label,
                      operators=tuple(sorted({r.operator for r in records[2:]})))
+    records = select(records, shard)  # after the config: every shard stores the same one
     store = Session.open(session, loaded.target.name, loaded.source_sha256,
-                         {"environment": _json(env), "source": loaded.source})
+                         {"environment": _json(env), "source": loaded.source,
+                          "config": _json(asdict(config)), "source_path": loaded.filename,
+                          "shard": shard_label(shard)})
     try:
         store.add_mutants(records)
         items = plan(records, config, store.stored_keys(exact=bool(config.oracle)))
-        _execute(loaded, items, store, jobs, timeout, progress)
+        _execute(loaded, items, store, jobs, timeout, progress, executor, scheduler)
         return build_results(loaded.target.name, config, env, loaded.filename, loaded.source,
                              records, store.measurements(), notices)
     finally:
@@ -142,19 +167,20 @@ def run(target: str | LoadedTarget = "three-layer", operators: Sequence[str] | s
 
 
 def _execute(loaded: LoadedTarget, items: list[WorkItem], store: Session, jobs: int | None,
-             timeout: float, progress: bool) -> None:
+             timeout: float, progress: bool, executor: str = "local",
+             scheduler: str | None = None) -> None:
     if not items:
         return
     jobs = default_jobs() if jobs is None else jobs
-    executor = InlineExecutor(loaded) if jobs == 0 else LocalPool(loaded, min(jobs, len(items)))
+    pool = make_executor(loaded, min(jobs, len(items)), executor, scheduler)
     bar = _progress_bar(len(items), progress)
     try:
-        for rows in executor.execute(items, timeout):
+        for rows in pool.execute(items, timeout):
             store.add_measurements(rows)
             bar.update(1)
     finally:
         bar.close()
-        executor.close()
+        pool.close()
 
 
 def _progress_bar(total: int, enabled: bool):
