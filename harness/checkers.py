@@ -40,6 +40,18 @@ def norm_ratio(grad: np.ndarray, approx: np.ndarray) -> float:
     return float(numerator / denominator)
 
 
+def error_shares(grad: np.ndarray, approx: np.ndarray, layout: Layout) -> dict[str, float]:
+    """Return each block's share of ||grad - approx||^2 (shares add up to 1; all 0 if equal).
+
+    A per-block norm ratio is large for a tiny block whose rounding noise is large relative to
+    its own norm (db3 on the course's case); the share says where the disagreement really is.
+    """
+    squared = (grad - approx).ravel() ** 2
+    total = float(np.sum(squared))
+    return {f"d{name}": float(np.sum(squared[part])) / total if total else 0.0
+            for name, part in block_slices(layout).items()}
+
+
 def _per_block(statistic, grad: np.ndarray, approx: np.ndarray, layout: Layout) -> dict:
     return {f"d{name}": statistic(grad[part], approx[part])
             for name, part in block_slices(layout).items()}

@@ -5,6 +5,7 @@ returns the exit status; user mistakes arrive here as UsageError and leave as on
 """
 from __future__ import annotations
 
+import contextlib
 import sys
 
 from harness import (cli_bench, cli_check, cli_diagnose, cli_harden, cli_merge, cli_mutants,
@@ -34,7 +35,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stdout)
             return 0
-        return args.handler(args, sys.stdout)
+        out = sys.stdout
+        # Results go to `out`; anything else that writes to stdout while a command runs (the
+        # user's own prints, in a forward pass or a module's top level) goes to stderr.
+        with contextlib.redirect_stdout(sys.stderr):
+            return args.handler(args, out)
     except UsageError as error:
         print(f"gradmut: error: {error.line()}", file=sys.stderr)
         return 2

@@ -14,7 +14,12 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("check", help="run the gradient check on a target's backward",
                                    description="Run the course's gradient check on the target's "
                                                "own backward pass and say which block is off.")
+    parser.add_argument("file", nargs="?",
+                        help="a .py file, notebook or target file (default: the built-in target)")
     parser.add_argument("--target", default="three-layer", help="built-in target (three-layer)")
+    parser.add_argument("--forward", help="a file's forward pass (default forward_propagation_n)")
+    parser.add_argument("--backward",
+                        help="a file's backward pass (default backward_propagation_n)")
     parser.add_argument("--variant", default="correct",
                         help="'correct' or another source of the target, e.g. 'buggy'")
     parser.add_argument("--epsilon", type=float_option("--epsilon"), default=1e-7,
@@ -33,15 +38,20 @@ def render(report) -> str:
     """Return the human-readable check report."""
     verdict = ("CAUGHT: the check says the backward pass is wrong" if report.caught
                else "passed: the check sees no error")
-    rows = [(name, format_float(value), "yes" if value > report.threshold else "")
+    rows = [(name, format_float(value), _percent(report.shares.get(name)),
+             "<- blamed" if name in report.blamed else "")
             for name, value in report.per_parameter.items()]
+    source = f"file {report.file}" if report.file else f"variant {report.variant}"
     lines = [
-        f"target {report.target} ({report.variant}), case seed {report.seed}, "
-        f"epsilon {format_float(report.epsilon, 1)}, threshold {format_float(report.threshold, 1)}",
+        f"target {report.target} ({source}), case seed {report.seed}, "
+        f"epsilon {format_float(report.epsilon)}, threshold {format_float(report.threshold)}",
         f"difference {report.difference!r}  ->  {verdict}",
         "",
-        tabulate(rows, headers=("block", "difference", "over threshold"), tablefmt="simple",
-                 disable_numparse=True),
+        tabulate(rows, headers=("block", "difference", "share of |g - g~|^2", ""),
+                 tablefmt="simple", disable_numparse=True),
+        "",
+        "difference: the check's ratio on one block alone (a small block's noise is large "
+        "beside its norm); share: where the disagreement is",
         "",
     ]
     if report.exact:
@@ -52,17 +62,22 @@ def render(report) -> str:
     return "\n".join(lines)
 
 
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{100 * share:.1f}%"
+
+
 def handle(args, out) -> int:
     from harness.check import check
 
     import sys
 
-    report = check(args.target, args.variant, args.epsilon, args.threshold, args.seed,
-                   oracle=args.oracle)
+    report = check(args.file or args.target, args.variant, args.epsilon, args.threshold,
+                   args.seed, oracle=args.oracle, forward=args.forward, backward=args.backward)
     if report.notice:
         sys.stderr.write(f"gradmut: note: {report.notice}\n")
     if args.json:
-        out.write(json.dumps(report.to_json(), indent=2, sort_keys=True) + "\n")
+        out.write(json.dumps(report.to_json(), indent=2, sort_keys=True, allow_nan=False)
+                  + "\n")
     else:
         out.write(render(report) + "\n")
     return 0

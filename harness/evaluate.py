@@ -6,6 +6,8 @@ mutant-check costs about one backward call plus a comparison. `evaluate` never r
 """
 from __future__ import annotations
 
+import contextlib
+import sys
 import time
 from typing import Iterator
 
@@ -97,7 +99,14 @@ class Evaluator:
         return analytic_gradient(self.target, namespace, self.case(seed))
 
     def evaluate(self, item: WorkItem) -> list[Measurement]:
-        """Return one Measurement per (seed, config) and per probe seed; never raises."""
+        """Return one Measurement per (seed, config) and per probe seed; never raises.
+
+        A mutant's prints go to stderr: stdout carries only results (`--json -`).
+        """
+        with contextlib.redirect_stdout(sys.stderr):
+            return self._evaluate(item)
+
+    def _evaluate(self, item: WorkItem) -> list[Measurement]:
         try:
             namespace = self.loaded.namespace
             for function in item.functions:

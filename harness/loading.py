@@ -38,16 +38,31 @@ def compile_source(source: str, filename: str):
                          fix="fix the source so that it compiles") from None
 
 
+COURSE_MODULES = {"gc_utils": "targets.course_helpers", "testCases": "targets.course_cases"}
+
+
+def own_course_module(filename: str, name: str) -> Path | None:
+    """Return the user's own `gc_utils.py` / `testCases.py` beside `filename`, if it exists.
+
+    Course downloads ship these files beside the notebook; the user's copy is their code and
+    wins over gradmut's, exactly as it would in Jupyter.
+    """
+    path = Path(filename).parent / f"{name}.py"
+    return path if path.is_file() else None
+
+
 @contextlib.contextmanager
-def course_module_aliases():
+def course_module_aliases(filename: str = ""):
     """Make `gc_utils` and `testCases` importable while a user's file loads, then restore.
 
     Notebook code does `from gc_utils import relu` and `from testCases import *`; gradmut serves
-    its own helpers under those names without leaving generic names in sys.modules.
+    its own helpers under those names without leaving generic names in sys.modules, except where
+    the user has their own file of that name beside `filename`.
     """
-    from targets import course_cases, course_helpers
+    import importlib
 
-    aliases = {"gc_utils": course_helpers, "testCases": course_cases}
+    aliases = {name: importlib.import_module(module) for name, module in COURSE_MODULES.items()
+               if not (filename and own_course_module(filename, name))}
     saved = {name: sys.modules.get(name) for name in aliases}
     sys.modules.update(aliases)
     try:
@@ -67,8 +82,8 @@ def load_module(source: str, filename: str, module_name: str = "gradmut_target")
     module = types.ModuleType(module_name)
     module.__file__ = filename
     namespace = module.__dict__
-    with course_module_aliases():
-        try:
+    with course_module_aliases(filename), contextlib.redirect_stdout(sys.stderr):
+        try:  # the module's own prints go to stderr: stdout is for results (--json -)
             exec(code, namespace)
         except Exception as error:  # a user's file that fails to import is bad input
             raise UsageError(f"the module failed to import ({error.__class__.__name__}: {error})",

@@ -20,8 +20,8 @@ import numpy as np
 
 from harness.checkers import norm_ratio  # noqa: F401  (re-exported for callers)
 from harness.gradients import block_slices, flatten, unflatten
+from harness.loading import COURSE_MODULES, own_course_module
 
-ALIASES = {"gc_utils": "targets.course_helpers", "testCases": "targets.course_cases"}
 # Agreement with the exact gradient: a correct backward differs from autograd by reordered
 # rounding only, about 1e-15 relative; any bug the operators write moves it far more.
 EXACT_AGREEMENT = 1e-10
@@ -50,26 +50,30 @@ def _autograd():
 class _SwappedImports:
     """An __import__ that answers `numpy` with autograd.numpy and re-executes the helpers."""
 
-    def __init__(self, anp):
-        self.anp, self.modules = anp, {}
+    def __init__(self, anp, filename: str = ""):
+        self.anp, self.modules, self.filename = anp, {}, filename
 
     def __call__(self, name, globals=None, locals=None, fromlist=(), level=0):
         if level == 0 and (name == "numpy" or name.startswith("numpy.")):
             return self.anp if name == "numpy" or fromlist else self.anp
-        if level == 0 and name in ALIASES:
-            return self.module(ALIASES[name])
+        if level == 0 and name in COURSE_MODULES:
+            own = own_course_module(self.filename, name)
+            return self.module(COURSE_MODULES[name], own)
         if level == 0 and name.startswith("targets.") and fromlist:
             return self.module(name)  # gradmut's own modules: re-executed with the swap
         return builtins.__import__(name, globals, locals, fromlist, level)
 
-    def module(self, dotted: str) -> types.ModuleType:
-        if dotted not in self.modules:
+    def module(self, dotted: str, path: Path | None = None) -> types.ModuleType:
+        """Return gradmut's module `dotted` (or the user's file `path` in its place), executed
+        once with the swap."""
+        key = str(path) if path else dotted
+        if key not in self.modules:
             import importlib.util
 
-            path = importlib.util.find_spec(dotted).origin
-            self.modules[dotted] = self.execute(Path(path).read_text(encoding="utf-8"), path,
-                                                dotted)
-        return self.modules[dotted]
+            origin = str(path) if path else importlib.util.find_spec(dotted).origin
+            self.modules[key] = self.execute(Path(origin).read_text(encoding="utf-8"), origin,
+                                             path.stem if path else dotted)
+        return self.modules[key]
 
     def execute(self, source: str, filename: str, name: str) -> types.ModuleType:
         module = types.ModuleType(name)
@@ -90,7 +94,7 @@ class Oracle:
     def namespace(self) -> dict:
         if self._namespace is None:
             _, anp = _autograd()
-            importer = _SwappedImports(anp)
+            importer = _SwappedImports(anp, self.loaded.filename)
             try:
                 module = importer.execute(self.loaded.source, self.loaded.filename,
                                           "gradmut_oracle")

@@ -9,11 +9,20 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from harness.check import resolve_target
 from harness.errors import UsageError
 from harness.loading import load_module, read_source
 from harness.records import TargetRef
-from targets import Case, Target
+from targets import Case, Target, UnknownTargetError, get_target
+
+
+def resolve_target(name: str) -> Target:
+    """Return a built-in target, or raise a UsageError naming the known ones."""
+    try:
+        return get_target(name)
+    except UnknownTargetError as error:
+        hint = f"did you mean {' or '.join(error.suggestions)}? " if error.suggestions else ""
+        raise UsageError(f"unknown target {name!r}", where="--target",
+                         fix=f"{hint}known targets: {', '.join(error.known)}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +76,30 @@ def _is_features(name: str) -> bool:
 
 def builtin_ref(name: str) -> TargetRef:
     return TargetRef(name=resolve_target(name).name)
+
+
+def variant_ref(name: str, variant: str) -> TargetRef:
+    """Return the ref of a built-in target's variant ("correct" is the target itself)."""
+    target = resolve_target(name)
+    path = target.variant_path(variant)
+    if path is None:
+        raise UsageError(f"target {target.name!r} has no variant {variant!r}", where="--variant",
+                         fix=f"choose one of: {', '.join(target.variant_names)}")
+    return TargetRef(name=target.name) if variant == "correct" else \
+        TargetRef(name=target.name, path=str(path))
+
+
+def any_ref(target: str | TargetRef, variant: str = "correct", forward: str | None = None,
+            backward: str | None = None) -> TargetRef:
+    """Return the ref for a built-in name (optionally a variant of it) or a user's file."""
+    if variant != "correct":
+        from harness.user_targets import is_user_path
+
+        if isinstance(target, TargetRef) or is_user_path(target):
+            raise UsageError("--variant names another source of a built-in target",
+                             where="--variant", fix="leave it out for a file")
+        return variant_ref(target, variant)
+    return target_ref(target, forward, backward)
 
 
 def target_ref(target: str | TargetRef, forward: str | None = None,

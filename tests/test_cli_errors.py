@@ -15,6 +15,12 @@ BAD_INPUTS = [
     (["check", "--threshold", "abc"], "--threshold"),
     (["check", "--threshold", "0"], "--threshold"),
     (["check", "--no-such-option"], "unrecognized"),
+    (["check", "--seed", "-1"], "--seed"),
+    (["check", "--seed", str(2**32)], "--seed"),
+    (["check", "--epsilon", "1e308"], "not finite"),
+    (["check", "--checker", "nope"], "unrecognized"),
+    (["check", "no_such_file.py"], "no such file"),
+    (["check", "tests/data/affine_layer_target.py", "--variant", "buggy"], "--variant"),
     (["no-such-command"], "invalid choice"),
 ]
 
