@@ -5,7 +5,7 @@ import json
 
 from tabulate import tabulate
 
-from harness.cli_common import float_option
+from harness.cli_common import add_target_options, chosen_target, float_option
 from harness.environment import describe
 from harness.formatting import format_float
 
@@ -14,12 +14,7 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("check", help="run the gradient check on a target's backward",
                                    description="Run the course's gradient check on the target's "
                                                "own backward pass and say which block is off.")
-    parser.add_argument("file", nargs="?",
-                        help="a .py file, notebook or target file (default: the built-in target)")
-    parser.add_argument("--target", default="three-layer", help="built-in target (three-layer)")
-    parser.add_argument("--forward", help="a file's forward pass (default forward_propagation_n)")
-    parser.add_argument("--backward",
-                        help="a file's backward pass (default backward_propagation_n)")
+    add_target_options(parser)
     parser.add_argument("--variant", default="correct",
                         help="'correct' or another source of the target, e.g. 'buggy'")
     parser.add_argument("--epsilon", type=float_option("--epsilon"), default=1e-7,
@@ -71,7 +66,7 @@ def handle(args, out) -> int:
 
     import sys
 
-    report = check(args.file or args.target, args.variant, args.epsilon, args.threshold,
+    report = check(chosen_target(args), args.variant, args.epsilon, args.threshold,
                    args.seed, oracle=args.oracle, forward=args.forward, backward=args.backward)
     if report.notice:
         sys.stderr.write(f"gradmut: note: {report.notice}\n")

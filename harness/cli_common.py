@@ -40,14 +40,57 @@ def int_list_option(option: str):
     return parse
 
 
-def name_list_option(option: str):
+def name_list_option(option: str, example: str = "scale,transpose"):
     """Return an argparse type for comma-separated names such as 'scale,transpose'."""
 
     def parse(text: str) -> list[str]:
         names = [part.strip() for part in text.split(",") if part.strip()]
         if not names:
             raise UsageError("needs at least one name", where=option,
-                             fix=f"pass e.g. {option} scale,transpose")
+                             fix=f"pass e.g. {option} {example}")
         return names
 
     return parse
+
+
+def float_list_option(option: str, example: str = "2,0.5"):
+    """Return an argparse type for comma-separated numbers such as '2,0.5' or '1.001'."""
+
+    def parse(text: str) -> list[float]:
+        try:
+            values = [float(part) for part in text.split(",") if part.strip()]
+        except ValueError:
+            values = []
+        if not values:
+            raise UsageError(f"needs comma-separated numbers, got {text!r}", where=option,
+                             fix=f"pass e.g. {option} {example}")
+        return values
+
+    return parse
+
+
+def add_mutant_options(parser) -> None:
+    """The options that choose which mutants a command makes: function, operators, factors."""
+    parser.add_argument("--function", help="function to mutate (default: the target's)")
+    parser.add_argument("--operators", type=name_list_option("--operators"),
+                        help="comma-separated operator names (default: all)")
+    parser.add_argument("--factors", type=float_list_option("--factors"),
+                        help="the scale operator's factors (default 2,4,0.5,-1), e.g. 1.001")
+
+
+def add_target_options(parser) -> None:
+    """The options that name the code under test: a file, or a built-in target."""
+    parser.add_argument("file", nargs="?", metavar="TARGET",
+                        help="a .py file, a notebook (.ipynb) or a target file")
+    parser.add_argument("--target", help="built-in target (default three-layer)")
+    parser.add_argument("--forward", help="a file's forward pass (default forward_propagation_n)")
+    parser.add_argument("--backward",
+                        help="a file's backward pass (default backward_propagation_n)")
+
+
+def chosen_target(args) -> str:
+    """Return the file or built-in target the options name (UsageError if both)."""
+    if args.file and args.target:
+        raise UsageError("give a file or --target, not both", where=args.file,
+                         fix="drop one of them")
+    return args.file or args.target or "three-layer"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import time
 
-from harness.cli_common import name_list_option
+from harness.cli_common import add_mutant_options, add_target_options, chosen_target
 
 HIDDEN_FIELDS = ("source", "functions")  # the whole texts: `show` prints them as a diff
 
@@ -25,24 +25,23 @@ def register(subparsers) -> None:
 
 
 def _common(parser) -> None:
-    parser.add_argument("--target", default="three-layer", help="built-in target")
-    parser.add_argument("--function", help="function to mutate (default: the target's)")
-    parser.add_argument("--operators", type=name_list_option("--operators"),
-                        help="comma-separated operator names (default: all)")
+    add_target_options(parser)
+    add_mutant_options(parser)
 
 
 def _mutants(args, order: int = 1):
-    """Return (target, source, mutants, seconds spent generating, LibCST import excluded)."""
+    """Return (loaded target, mutants, seconds spent generating, LibCST import excluded)."""
     from importlib import import_module
 
-    from harness.check import resolve_target
     from harness.mutants import mutants_for
+    from harness.targets_resolve import load_target, target_ref
 
+    loaded = load_target(target_ref(chosen_target(args), args.forward, args.backward))
     import_module("mutators")  # LibCST's import is a fixed start-up cost, not generation
-    target = resolve_target(args.target)
     start = time.perf_counter()
-    source, mutants = mutants_for(target, args.function, args.operators, order)
-    return target, source, mutants, time.perf_counter() - start
+    _, mutants = mutants_for(loaded.target, args.function, args.operators, order,
+                             source=loaded.source, factors=args.factors)
+    return loaded, mutants, time.perf_counter() - start
 
 
 def as_json(mutant) -> dict:
@@ -52,15 +51,23 @@ def as_json(mutant) -> dict:
     return {f.name: getattr(mutant, f.name) for f in fields(mutant) if f.name not in HIDDEN_FIELDS}
 
 
+def _with_cell(record: dict, loaded) -> dict:
+    """Add the notebook cell and the line in it, when the source was assembled from cells."""
+    if loaded.line_map and record["line"] in loaded.line_map:
+        record["cell"], record["cell_line"] = loaded.line_map[record["line"]]
+    return record
+
+
 def handle_list(args, out) -> int:
     from tabulate import tabulate
 
-    _, _, mutants, seconds = _mutants(args, args.order)
+    loaded, mutants, seconds = _mutants(args, args.order)
     if args.json:
-        out.write(json.dumps([as_json(m) for m in mutants], indent=1) + "\n")
+        out.write(json.dumps([_with_cell(as_json(m), loaded) for m in mutants], indent=1)
+                  + "\n")
         return 0
-    rows = [(m.id, m.operator, m.line, f"{m.original} -> {m.mutated}", m.description)
-            for m in mutants]
+    rows = [(m.id, m.operator, loaded.where(m.line).removeprefix("line "),
+             f"{m.original} -> {m.mutated}", m.description) for m in mutants]
     out.write(tabulate(rows, headers=("id", "operator", "line", "original -> mutated",
                                       "description"), disable_numparse=True) + "\n")
     out.write(f"{len(mutants)} mutants generated in {seconds * 1e3:.0f} ms\n")
@@ -74,18 +81,20 @@ def handle_show(args, out) -> int:
     from harness.mutants import bugset_mutant
     from mutators import unified_diff
 
-    target, source, mutants, _ = _mutants(args)
+    loaded, mutants, _ = _mutants(args)
+    target = loaded.target
     found = next((m for m in mutants if m.id == args.id), None)
     known = [m.id for m in mutants]
     if found is None and "__" in args.id:  # a higher-order id: its parts, in one pass
         parts = args.id.split("__")
         if all(part in known for part in parts):
-            found = bugset_mutant(target, "\n".join(parts), args.function)
+            found = bugset_mutant(target, "\n".join(parts), args.function, loaded.source)
     if found is None:
         close = difflib.get_close_matches(args.id, known, n=3)
         raise UsageError(f"no mutant {args.id!r} in target {target.name!r}", where="show",
                          fix=f"did you mean {', '.join(close)}?" if close
                          else "list them with 'gradmut mutants'")
-    out.write(f"{found.id}: {found.description}\n")
-    out.write(unified_diff(source, found, target.source_path.name))
+    where = f" ({loaded.where(found.line)})" if loaded.line_map else ""
+    out.write(f"{found.id}: {found.description}{where}\n")
+    out.write(unified_diff(loaded.source, found, target.source_path.name))
     return 0

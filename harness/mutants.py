@@ -5,6 +5,7 @@ UsageError here, in one place, so the CLI prints it as one line with exit status
 """
 from __future__ import annotations
 
+import math
 from contextlib import contextmanager
 from typing import Sequence
 
@@ -33,19 +34,41 @@ def mutation_space(target, function: str | Sequence[str] | None = None,
         return MutationSpace(text, function or target.function, str(target.source_path))
 
 
-def mutants_for(target, function=None, operators=None, order: int = 1, source=None):
-    """Return (source, mutants): every first-order mutant, plus the pairs when `order` is 2.
-
-    `operators` is None (all), names (a list or 'a,b'), or Operator instances such as
-    `Scale(factors=(1.001,))`.
-    """
-    from mutators import combinations, select_operators
+def choose_operators(operators=None, factors: Sequence[float] | None = None):
+    """Return the operators to run: None (all), names (a list or 'a,b'), or Operator instances
+    such as `Scale(factors=(1.001,))`; `factors` replaces the scale operator's default factors
+    (2, 4, 0.5, -1)."""
+    from mutators import select_operators
+    from mutators.scale import Scale
 
     with usage_errors():
         chosen = operators
         if operators is None or isinstance(operators, str) or all(
                 isinstance(name, str) for name in operators):
             chosen = select_operators(operators)
+    if factors is None:
+        return list(chosen)
+    factors = tuple(dict.fromkeys(float(k) for k in factors))
+    if not factors or any(not math.isfinite(k) or k == 1.0 for k in factors):
+        raise UsageError(f"scale factors must be finite numbers other than 1, got "
+                         f"{', '.join(map(repr, factors)) or 'none'}", where="--factors",
+                         fix="pass e.g. --factors 2,0.5 or --factors 1.001")
+    if not any(isinstance(op, Scale) for op in chosen):
+        raise UsageError("--factors sets the scale operator's factors, but scale is not chosen",
+                         where="--factors", fix="add scale to --operators")
+    return [Scale(factors=factors) if isinstance(op, Scale) else op for op in chosen]
+
+
+def mutants_for(target, function=None, operators=None, order: int = 1, source=None,
+                factors: Sequence[float] | None = None):
+    """Return (source, mutants): every first-order mutant, plus the pairs when `order` is 2.
+
+    `operators` and `factors` are as for `choose_operators`.
+    """
+    from mutators import combinations
+
+    chosen = choose_operators(operators, factors)
+    with usage_errors():
         space = mutation_space(target, function, source)
         mutants = space.first_order(chosen)
         if order >= 2:

@@ -90,12 +90,23 @@ def name_uses(function: cst.FunctionDef) -> tuple[list[cst.Name], set[str]]:
     Binding covers parameters, assignment and loop targets and tuple unpacking; a keyword
     (`axis=`) and an attribute (`.T`) are not reads.
     """
+    read, bound_by_statement, parameters = statement_names(function)
+    bound = set(parameters).union(*bound_by_statement) if bound_by_statement else set(parameters)
+    return [name for names in read for name in names], bound
+
+
+def statement_names(function: cst.FunctionDef):
+    """Return, per top-level statement of the body, the names it reads and those it binds,
+    and the parameters' names: enough to say which names exist before a given line."""
     wrapper = MetadataWrapper(cst.Module(body=[function]), unsafe_skip_copy=True)
     contexts = wrapper.resolve(ExpressionContextProvider)
     keywords = {arg.keyword for arg in m.findall(function, m.Arg(keyword=m.Name()))}
-    bound = {node.value for node, context in contexts.items()
-             if isinstance(node, cst.Name) and context is ExpressionContext.STORE}
-    bound |= {param.name.value for param in m.findall(function.params, m.Param())}
-    read = [name for name in m.findall(function.body, m.Name())
-            if contexts.get(name) is ExpressionContext.LOAD and name not in keywords]
-    return read, bound
+    parameters = [param.name.value for param in m.findall(function.params, m.Param())]
+    read, bound = [], []
+    for statement in function.body.body:
+        names = m.findall(statement, m.Name())
+        read.append([name for name in names
+                     if contexts.get(name) is ExpressionContext.LOAD and name not in keywords])
+        bound.append({name.value for name in names
+                      if contexts.get(name) is ExpressionContext.STORE})
+    return read, bound, parameters

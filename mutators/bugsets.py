@@ -1,8 +1,8 @@
 """Higher-order mutants and bug sets: several first-order changes applied in one pass.
 
 A bug set is text, one bug per line, `#` comments allowed: a first-order mutant id, or
-`OPERATOR TARGET TAG` such as `scale dW2 x2` and `scale db1 coef4` (the notebook's shipped bug
-is exactly that pair). Combining needs the parsed tree the parts came from, so the functions
+`OPERATOR TARGET TAG` such as `scale dW2 x2` (or `scale dW2 2`) and `scale db1 coef4` (the
+notebook's shipped bug is exactly that pair). Combining needs the parsed tree the parts came from, so the functions
 taking source text parse it again and re-run the parts' operators to find the same sites.
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ from mutators.catalog import CATALOG
 from mutators.errors import MutationInputError
 from mutators.generate import MutationSpace, Site
 from mutators.records import Mutant
+from mutators.scale import factor_tag
 
 
 def combine(space: MutationSpace, ids: Sequence[str]) -> Mutant:
@@ -78,7 +79,7 @@ def _match(line: str, number: int, space: MutationSpace) -> str:
     """Return the id a bug-set line names: an id, or a unique `OPERATOR TARGET TAG`."""
     if line in space.sites:
         return line
-    words = line.split()
+    words = _plain_factor(line.split())
     found = [mutant_id for mutant_id, site in space.sites.items()
              if len(words) == 3 and _spelled(site) == tuple(words)]
     if len(found) > 1:
@@ -91,6 +92,16 @@ def _match(line: str, number: int, space: MutationSpace) -> str:
     raise MutationInputError(f"no mutant matches {line!r}", where=f"bug set line {number}",
                              fix="write a mutant id or 'OPERATOR TARGET TAG'"
                                  + (f"; did you mean {', '.join(close)}?" if close else ""))
+
+
+def _plain_factor(words: list[str]) -> list[str]:
+    """Read `scale dW2 2` as `scale dW2 x2`: a bare number is the factor of the whole gradient."""
+    if len(words) == 3 and words[0] == "scale":
+        try:
+            return words[:2] + [f"x{factor_tag(float(words[2]))}"]
+        except ValueError:
+            pass
+    return words
 
 
 def _spelled(site: Site) -> tuple[str, str, str]:

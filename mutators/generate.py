@@ -55,9 +55,13 @@ def check_syntax(source: str, filename: str) -> None:
 
 
 def find_function(module: cst.Module, name: str, filename: str) -> cst.FunctionDef:
-    """Return the top-level function `name`, or say which functions the file does define."""
+    """Return the top-level function `name`, or say which functions the file does define.
+
+    Of several definitions the last is the one the module binds (a notebook's later cell, a
+    fixed draft below the old one), so it is the one mutated.
+    """
     defined = [s.name.value for s in module.body if isinstance(s, cst.FunctionDef)]
-    for statement in module.body:
+    for statement in reversed(module.body):
         if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
             return statement
     close = difflib.get_close_matches(name, defined, n=1)

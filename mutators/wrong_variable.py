@@ -1,7 +1,9 @@
 """Use a variable from the neighbouring layer: `A1` for `A2`, `W3` for `W2`, `dZ1` for `dZ2`.
 
 An off-by-one layer index is the copy-paste bug of hand-written backprop. The input `X` is
-layer 0's activation, so `A1` and `X` are twins too.
+layer 0's activation, so `A1` and `X` are twins too. A twin must already exist where it is
+read (a parameter, or bound by an earlier statement or inside the same loop): reading `dZ1`
+before the line that computes it only raises UnboundLocalError, which no check needs to see.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import ClassVar, Iterator
 
 import libcst as cst
 
-from mutators.base import Operator, name_uses
+from mutators.base import Operator, statement_names
 from mutators.records import Example, Replacement
 
 LAYERED = re.compile(r"(d?[A-Za-z]+)(\d+)")
@@ -42,13 +44,20 @@ class WrongVariable(Operator):
         Example("def f(X, dZ1, A1):\n    dW1 = np.dot(dZ1, X.T)\n",
                 ("def f(X, dZ1, A1):\n    dW1 = np.dot(dZ1, A1.T)\n",)),
         Example("def f(W1, x, axis1):\n    W3 = x.W2 + np.sum(x, axis2=W1)\n", ()),
+        Example("def f(dA2):\n    dZ2 = dA2 * 2\n    dA1 = dZ2\n    dZ1 = dA1\n",
+                ("def f(dA2):\n    dZ2 = dA2 * 2\n    dA1 = dZ2\n    dZ1 = dA2\n",)),
     )
 
     def replacements(self, function: cst.FunctionDef) -> Iterator[Replacement]:
-        read, bound = name_uses(function)
-        for name in read:
-            for twin in twins(name.value):
-                if twin in bound:
-                    yield Replacement(name, name.with_changes(value=twin),
-                                      f"{name.value}-{twin}",
-                                      f"{twin} instead of {name.value}")
+        read, bound, parameters = statement_names(function)
+        existing = set(parameters)
+        for statement, names, binds in zip(function.body.body, read, bound):
+            compound = isinstance(statement, cst.BaseCompoundStatement)  # a loop body repeats
+            available = existing | binds if compound else existing
+            for name in names:
+                for twin in twins(name.value):
+                    if twin in available:
+                        yield Replacement(name, name.with_changes(value=twin),
+                                          f"{name.value}-{twin}",
+                                          f"{twin} instead of {name.value}")
+            existing |= binds

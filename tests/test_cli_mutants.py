@@ -1,6 +1,4 @@
 """`gradmut mutants` and `gradmut show`, and their bad inputs (one stderr line, status 2)."""
-import dataclasses
-import importlib
 import json
 
 import pytest
@@ -48,16 +46,6 @@ def test_show_accepts_a_pair_of_ids(capsys):
     assert "+    db1 = 4./m * np.sum(dZ1, axis=1, keepdims=True)\n" in out
 
 
-def with_source(monkeypatch, tmp_path, text):
-    """Make the built-in target read `text` from a temporary file instead of its own."""
-    path = tmp_path / "student.py"
-    path.write_text(text)
-    target = dataclasses.replace(get_target("three-layer"), source_path=path)
-    check_module = importlib.import_module("harness.check")  # the package exports a `check` too
-    monkeypatch.setattr(check_module, "resolve_target", lambda name: target)
-    return path
-
-
 BAD = [
     (["mutants", "--operators", "scal"],
      "--operators: unknown operator 'scal'; did you mean scale?"),
@@ -76,21 +64,45 @@ def test_bad_input_is_one_line_and_status_2(argv, words, capsys):
     assert words in captured.err and captured.out == ""
 
 
-def test_a_syntax_error_in_the_source_names_file_line_and_offset(monkeypatch, tmp_path, capsys):
-    path = with_source(monkeypatch, tmp_path, "import numpy as np\n\ndef f(x:\n    return x\n")
-    assert main(["mutants"]) == 2
+def test_a_syntax_error_in_a_file_names_file_line_and_offset(tmp_path, capsys):
+    path = tmp_path / "student.py"
+    path.write_text("import numpy as np\n\ndef f(x:\n    return x\n")
+    assert main(["mutants", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"gradmut: error: {path}:3:") and "syntax error" in err
     assert err.count("\n") == 1
 
 
-def test_a_missing_function_lists_the_ones_the_file_has(monkeypatch, tmp_path, capsys):
-    with_source(monkeypatch, tmp_path, "def forward(x):\n    return x\n\n\ndef backwards(x):\n"
-                                       "    return 2 * x\n")
-    assert main(["mutants"]) == 2
+def test_a_missing_function_lists_the_ones_the_file_has(tmp_path, capsys):
+    path = tmp_path / "student.py"
+    path.write_text("def forward_propagation_n(X, Y, parameters):\n    return 0, ()\n\n\n"
+                    "def backwards(X, Y, cache):\n    return {}\n")
+    assert main(["mutants", str(path)]) == 2
     err = capsys.readouterr().err
-    assert "no function 'backward_propagation_n'" in err
-    assert "top-level functions: forward, backwards" in err and err.count("\n") == 1
+    assert "no function 'backward_propagation_n'" in err and "backwards" in err
+    assert err.count("\n") == 1
+
+
+def test_a_file_lists_its_mutants_and_scale_takes_the_users_factors(capsys):
+    assert main(["mutants", "targets/three_layer_buggy.py", "--operators", "scale",
+                 "--factors", "1.001", "--json"]) == 0
+    mutants = json.loads(capsys.readouterr().out)
+    tags = {m["id"].rsplit("-", 1)[1] for m in mutants}
+    assert tags == {"x1.001", "coef1.001"}
+    assert main(["show", "scale-49-dW2-x1.001", "--factors", "1.001"]) == 0
+    assert "np.dot(dZ2, A1.T) * 1.001\n" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["mutants", "--factors", "1"], "other than 1"),
+    (["mutants", "--factors", "two"], "needs comma-separated numbers"),
+    (["mutants", "--operators", "sign", "--factors", "2"], "scale is not chosen"),
+    (["mutants", "targets/three_layer.py", "--target", "l-layer"], "not both"),
+])
+def test_bad_factors_and_targets_are_one_line(argv, words, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1
 
 
 def test_the_library_door_raises_usage_errors_for_source_text():

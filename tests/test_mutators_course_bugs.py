@@ -38,6 +38,20 @@ def test_the_bug_set_text_names_the_same_pair():
     assert mutant.parts == ("scale-49-dW2-x2", "scale-55-db1-coef4")
 
 
+def test_a_bare_number_is_the_scale_factor_of_the_whole_gradient():
+    assert parse_bugset("scale dW2 2\nscale db1 coef4\n", CORRECT, FUNCTION).parts == (
+        "scale-49-dW2-x2", "scale-55-db1-coef4")
+    assert parse_bugset("scale dZ3 -1", CORRECT, FUNCTION).id == "scale-43-dZ3-xm1"
+
+
+def test_of_two_definitions_the_last_one_is_mutated():
+    """Python binds the last `def`: a draft above the fixed function is dead code."""
+    draft = BUGGY[BUGGY.index("def backward_propagation_n"):]
+    space = MutationSpace(CORRECT.replace("def backward_propagation_n",
+                                          draft + "\n\ndef backward_propagation_n", 1), FUNCTION)
+    assert space.sources[FUNCTION].text == MutationSpace(CORRECT, FUNCTION).sources[FUNCTION].text
+
+
 def test_a_bug_set_may_name_ids_and_a_single_line_is_that_mutant():
     by_ids = parse_bugset("scale-49-dW2-x2\nscale-55-db1-coef4\n", CORRECT, FUNCTION)
     assert by_ids.functions[0].source == shipped_backward()

@@ -58,3 +58,22 @@ def test_sites_on_the_course_backward():
     assert lines["wrong-variable-47-dA2-W3-W2"] == "dA2 = np.dot(W2.T, dZ3)"
     assert lines["wrong-variable-57-gradients-dZ3-dZ2"].startswith('gradients = {"dZ3": dZ2,')
     assert not any(i.startswith("wrong-variable-41-") for i in lines)  # the unpacking
+
+
+def test_no_twin_is_read_before_it_exists():
+    """A twin computed later in the function would only raise UnboundLocalError."""
+    from targets import get_target
+
+    target = get_target("three-layer")
+    case = target.make_case(1)
+    mutants = generate_mutants(COURSE, "backward_propagation_n", [OPERATOR])
+    assert mutants
+    for mutant in mutants:
+        namespace = {"__name__": "course"}
+        exec(compile(mutant.source, "mutant", "exec"), namespace)
+        try:
+            target.gradients(namespace, case, case.parameters)
+        except (UnboundLocalError, NameError) as error:
+            raise AssertionError(f"{mutant.id}: {error}") from None
+        except ValueError:  # a shape clash is a real crash of a real bug
+            pass
