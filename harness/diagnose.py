@@ -1,41 +1,48 @@
 """Locate and repair a failing backward pass by reverse mutation.
 
 The operators that plant bugs can take them out: mutants of the code *as given* whose gradients
-pass the check on every case (the course's and random ones, so a repair that works only through
-dead ReLU units does not count) are candidate repairs, and where they change the code is where
-the bug is. The smallest order that repairs anything is searched; pairs are pruned to mutants on
-the blamed gradient blocks' lines or that lower the difference on their own.
+pass on every case (the course's and random ones, so a repair that works only through dead ReLU
+units does not count) are candidate repairs, and where they change the code is where the bug is.
+"Pass" means the check's difference is under the threshold or, with the exact oracle, that the
+gradient equals autograd's to rounding (no threshold involved). The smallest order that repairs
+anything is searched; pairs are pruned to mutants on the blamed gradient blocks' lines or that
+lower the error on their own, and every pair left out is counted with its reason.
 """
 from __future__ import annotations
 
 import difflib
 import itertools
-from dataclasses import asdict, dataclass, replace
-from pathlib import Path
+import os
+from collections import Counter
+from dataclasses import asdict, dataclass
 
-from harness.check import require_positive, resolve_target
+from harness.check import analytic_gradient, require_positive, resolve_target
+from harness.checkers import norm_ratio
 from harness.environment import environment
 from harness.errors import UsageError
 from harness.evaluate import Evaluator
 from harness.executors import InlineExecutor, LocalPool
-from harness.loading import load_module, read_source
 from harness.mutants import mutation_space
+from harness.oracle import EXACT_AGREEMENT
 from harness.records import CheckConfig, FunctionText, Status, TargetRef, WorkItem
-from harness.targets_resolve import LoadedTarget
+from harness.targets_resolve import LoadedTarget, builtin_ref, load_target, target_ref
 
 MAX_PAIRS = 5000  # a guard, not a tuning knob: the pruned course search tries a few hundred
+BLAME_FACTOR = 100  # a wrong block's error dwarfs the noise of the right ones by far more
 
 
 @dataclass(frozen=True, slots=True)
 class Repair:
     mutants: tuple[str, ...]
-    lines: tuple[int, ...]
+    lines: tuple[int, ...]  # 1-based lines of the module (of the assembled cells for a notebook)
+    where: str  # "line 22, line 28", or "cell 6, line 12" in a notebook
     description: str
     diff: str
-    difference_after: float
+    difference_after: float  # on the course's case (seed 1), like Diagnosis.difference
     per_parameter_after: dict[str, float]
-    exact_error: float | None = None  # largest over the cases, with the oracle
-    confirmed: bool | None = None  # matches the exact gradient to rounding on every case
+    worst_difference_after: float  # the largest over the cases: what the search judged
+    exact_error: float | None = None  # against the exact gradient, largest over the cases
+    cells: tuple[tuple[int, int], ...] | None = None  # (cell, line in cell) per line, notebooks
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,55 +53,117 @@ class Diagnosis:
     epsilon: float
     threshold: float
     seeds: tuple[int, ...]
-    difference: float
+    difference: float  # the code as given, on the course's case (seed 1)
     per_parameter: dict[str, float]
     blamed: tuple[str, ...]
     passes: bool
-    tried: int
-    repairs: tuple[Repair, ...]
-    unique: bool
+    tried: int  # candidate repairs evaluated, single edits and pairs
+    tried_pairs: int
+    skipped: dict[str, int]  # pairs not evaluated, by reason
+    repairs: tuple[Repair, ...]  # ranked: smallest edit first
+    locations: tuple[tuple[int, ...], ...]  # the distinct sets of lines the repairs change
+    unique: bool  # one location: every repair changes the same lines (an unambiguous key)
+    oracle: str  # "autograd" when "passes" means agreeing with the exact gradient, else ""
+    exact_error: float | None  # the code as given against the exact gradient, worst case
+    exact_per_parameter: dict[str, float] | None
+    notices: tuple[str, ...]
     environment: dict
 
     def to_json(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        for repair in data["repairs"]:
+            if repair["cells"] is None:
+                del repair["cells"]
+        return data
+
+    def _repr_markdown_(self) -> str:
+        from harness.diagnose_tables import diagnosis_markdown
+
+        return diagnosis_markdown(self)
+
+    def _repr_html_(self) -> str:
+        from harness.diagnose_tables import diagnosis_html
+
+        return diagnosis_html(self)
 
 
 def load_variant(target_name: str, variant: str) -> LoadedTarget:
-    """Load another source of a built-in target (e.g. the notebook's buggy backward)."""
+    """Load a source of a built-in target ('correct', or e.g. the notebook's 'buggy')."""
     target = resolve_target(target_name)
     path = target.variant_path(variant)
     if path is None:
         raise UsageError(f"target {target.name!r} has no variant {variant!r}", where="--variant",
                          fix=f"choose one of: {', '.join(target.variant_names)}")
-    return load_file_as(target_name, path)
+    if variant == "correct":
+        return load_target(builtin_ref(target.name))
+    return load_target(TargetRef(target.name, path=str(path)))
 
 
-def load_file_as(target_name: str, path) -> LoadedTarget:
-    """Load a file that has the built-in target's shape (same functions, same parameters)."""
-    target = resolve_target(target_name)
-    source = read_source(path)
-    namespace = load_module(source, str(path))
-    for name in (target.function,):
-        if not callable(namespace.get(name)):
-            raise UsageError(f"no function {name!r}", where=str(path),
-                             fix=f"define {name} as in the {target.name} target")
-    return LoadedTarget(TargetRef(target.name, path=str(path)),
-                        replace(target, source_path=Path(path)), source, namespace)
+def load_file_as(path, forward: str | None = None, backward: str | None = None) -> LoadedTarget:
+    """Load a .py file, notebook or target file exactly as `gradmut run` does.
+
+    The former call `load_file_as("three-layer", path)` (a file shaped like a built-in target)
+    still works: a built-in name first and a file second.
+    """
+    from harness.user_targets import is_user_path
+
+    if forward is not None and not is_user_path(str(path)) and is_user_path(str(forward)):
+        name, path, forward = str(path), forward, None
+        if resolve_target(name).name != "three-layer" and not str(path).endswith(".ipynb"):
+            return load_target(TargetRef(resolve_target(name).name, path=str(path)))
+    return load_target(target_ref(str(path), forward, backward))
 
 
-def _worst(rows):
+def resolve(target, variant: str | None = None, forward: str | None = None,
+            backward: str | None = None) -> LoadedTarget:
+    """Return the code to diagnose: a LoadedTarget, a built-in name (with `variant`), or a path."""
+    if isinstance(target, LoadedTarget):
+        if variant or forward or backward:
+            raise UsageError("variant, forward and backward choose what to load",
+                             where="diagnose", fix="pass a target name or a path with them")
+        return target
+    if not isinstance(target, (str, os.PathLike)):
+        raise UsageError(f"cannot diagnose a {type(target).__name__}", where="diagnose",
+                         fix="pass a built-in target name, a file path or a LoadedTarget")
+    from harness.user_targets import is_user_path
+
+    text = os.fspath(target)
+    if variant is not None:
+        if is_user_path(text) or forward or backward:
+            raise UsageError("--variant chooses a built-in target's source", where=text,
+                             fix="give a file or --variant, not both (and no --forward/"
+                                 "--backward with --variant)")
+        return load_variant(text, variant)
+    return load_target(target_ref(text, forward, backward))
+
+
+@dataclass(frozen=True, slots=True)
+class _Trial:
+    """A candidate's rows summarized over the cases (None when any case did not run)."""
+
+    difference: float  # largest over the cases
+    per_parameter: dict[str, float]  # of that worst case
+    first: object  # the course's case's row (seed 1)
+    exact_error: float | None
+    exact: bool  # agrees with the exact gradient on every case (with the oracle)
+
+
+def _trial(rows) -> _Trial | None:
     checked = [row for row in rows if not row.probe]
     if any(row.status is not Status.OK for row in checked):
         return None
-    return max(checked, key=lambda row: row.difference)
+    worst = max(checked, key=lambda row: row.difference)
+    errors = [row.exact_error for row in checked if row.exact_error is not None]
+    return _Trial(worst.difference, worst.per_parameter, checked[0],
+                  max(errors) if errors else None,
+                  all(row.matches_reference for row in checked))
 
 
-def _blamed(per_parameter: dict[str, float], threshold: float) -> tuple[str, ...]:
-    """Blocks over the threshold and within a factor 100 of the worst: a wrong block's
-    difference dwarfs the finite-difference noise (about 1e-7) of the right ones."""
-    worst = max(per_parameter.values())
+def _blamed(per_parameter: dict[str, float], floor: float) -> tuple[str, ...]:
+    """Blocks over `floor` (the threshold, or exact agreement) and near the worst one."""
+    worst = max(per_parameter.values(), default=0.0)
     return tuple(sorted(name for name, value in per_parameter.items()
-                        if value > threshold and value >= worst / 100))
+                        if value > floor and value >= worst / BLAME_FACTOR))
 
 
 def _variable(mutant) -> str:
@@ -102,154 +171,201 @@ def _variable(mutant) -> str:
     return mutant.id[len(mutant.operator) + 1:].split("-", 2)[1]
 
 
-def _edit_size(original: str, mutated: str) -> int:
-    """Characters changed between two texts: the size of an edit, for ranking repairs."""
-    matcher = difflib.SequenceMatcher(None, original, mutated, autojunk=False)
-    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-               if tag != "equal")
-
-
 class _Search:
-    """Evaluate candidate repairs through one executor, remembering every result."""
+    """Evaluate candidate repairs through one executor, counting what was tried."""
 
-    def __init__(self, loaded, seeds, config, jobs, timeout):
-        self.loaded, self.seeds, self.config, self.timeout = loaded, seeds, config, timeout
+    def __init__(self, loaded, seeds, config, reference, jobs, timeout):
+        self.seeds, self.config, self.reference, self.timeout = seeds, config, reference, timeout
         self.executor = InlineExecutor(loaded) if jobs == 0 else LocalPool(loaded, jobs or 2)
         self.tried = 0
 
-    def worst(self, mutants) -> dict[str, object]:
+    def run(self, mutants) -> dict[str, _Trial | None]:
         items = [WorkItem(m.id, tuple(FunctionText(f.name, f.first_line, f.source)
-                                      for f in m.functions), self.seeds, (self.config,))
-                 for m in mutants]
+                                      for f in m.functions), self.seeds, (self.config,),
+                          reference=self.reference) for m in mutants]
         self.tried += len(items)
-        found = {}
-        for rows in self.executor.execute(items, self.timeout):
-            found[rows[0].mutant_id] = _worst(rows)
-        return found
+        return {rows[0].mutant_id: _trial(rows)
+                for rows in self.executor.execute(items, self.timeout)}
 
     def close(self):
         self.executor.close()
 
 
-def diagnose(loaded: LoadedTarget, function: str | None = None, max_order: int = 2,
-             cases: int = 3, epsilon: float = 1e-7, threshold: float = 2e-7,
-             jobs: int | None = None, timeout: float = 10.0,
-             oracle: str | None = None) -> Diagnosis:
+def check_options(max_order, cases, jobs, timeout, oracle) -> None:
+    """Raise a UsageError for an option diagnose cannot use."""
+    if not isinstance(cases, int) or cases < 1:
+        raise UsageError(f"--cases must be an integer >= 1, got {cases!r}", where="--cases")
+    if max_order not in (1, 2):
+        raise UsageError(f"--max-order must be 1 or 2, got {max_order!r}", where="--max-order")
+    if jobs is not None and (not isinstance(jobs, int) or jobs < 0):
+        raise UsageError(f"--jobs must be >= 0, got {jobs!r}", where="--jobs",
+                         fix="0 runs in this process")
+    require_positive(timeout, "--timeout")
+    if oracle not in (None, "", "autograd"):
+        raise UsageError(f"unknown oracle {oracle!r}", where="--oracle",
+                         fix="the only oracle is 'autograd'")
+
+
+def exact_oracle(oracle: str | None, loaded: LoadedTarget, seeds):
+    """Return (Oracle, ()) if autograd differentiates every case, else (None, notices)."""
+    if not oracle:
+        return None, ()
+    from harness.oracle import Oracle, OracleUnavailable
+
+    exact = Oracle(loaded)
+    try:
+        for seed in seeds:
+            exact.gradient(loaded.target.make_case(seed))
+    except OracleUnavailable as error:
+        return None, (f"{error.where}: {error.what}; using the finite-difference reference",)
+    return exact, ()
+
+
+def _exact_blocks(loaded: LoadedTarget, exact, seeds) -> dict[str, float]:
+    """Each block's error against the exact gradient, largest over the cases."""
+    from harness.gradients import block_slices
+
+    worst: dict[str, float] = {}
+    for seed in seeds:
+        case = loaded.target.make_case(seed)
+        grad, reference = analytic_gradient(loaded.target, loaded.namespace, case), \
+            exact.gradient(case)
+        for name, part in block_slices(loaded.target.layout).items():
+            worst[f"d{name}"] = max(worst.get(f"d{name}", 0.0),
+                                    norm_ratio(grad[part], reference[part]))
+    return worst
+
+
+def diagnose(target: str | LoadedTarget = "three-layer", function: str | None = None,
+             max_order: int = 2, cases: int = 3, epsilon: float = 1e-7,
+             threshold: float = 2e-7, jobs: int | None = None, timeout: float = 10.0,
+             oracle: str | None = None, variant: str | None = None,
+             forward: str | None = None, backward: str | None = None) -> Diagnosis:
     """Check the code as given; if it fails, search for the smallest repairing mutants.
 
-    With `oracle="autograd"` each repair is also confirmed (or not) against the exact gradient,
-    with no threshold involved.
+    `target` is a built-in name (`variant="buggy"` for the notebook's shipped backward), a .py
+    file, notebook or target file (`forward`/`backward` name a course-shaped file's functions,
+    as in `run`), or a LoadedTarget. With `oracle="autograd"` the code passes, and a candidate
+    repairs it, iff its gradient equals the exact gradient to rounding on every case; where
+    autograd cannot differentiate the forward pass, a notice says so and the check decides.
     """
-    epsilon, threshold = require_positive(epsilon, "--epsilon"), require_positive(threshold,
-                                                                                  "--threshold")
-    if cases < 1 or max_order not in (1, 2):
-        raise UsageError("--cases must be >= 1 and --max-order 1 or 2", where="diagnose")
+    epsilon = require_positive(epsilon, "--epsilon")
+    threshold = require_positive(threshold, "--threshold")
+    check_options(max_order, cases, jobs, timeout, oracle)
+    loaded = resolve(target, variant, forward, backward)
     seeds, config = tuple(range(1, cases + 1)), CheckConfig("course", epsilon)
-    rows = Evaluator(loaded).evaluate(WorkItem("given", (), seeds, (config,)))
-    given = _worst(rows)
+    exact, notices = exact_oracle(oracle, loaded, seeds)  # before any search
+    reference = "exact" if exact else "backward"
+    rows = Evaluator(loaded).evaluate(WorkItem("given", (), seeds, (config,),
+                                               reference=reference))
+    given = _trial(rows)
     if given is None:
-        raise UsageError("the backward pass as given does not run on the test cases",
+        error = next(row.error for row in rows if row.status is not Status.OK)
+        raise UsageError(f"the backward pass as given does not run on the test cases ({error})",
                          where=loaded.filename, fix="make it run first ('gradmut check')")
-    first_case = rows[0]  # the course's case (seed 1): the figure a student sees
-    blamed = _blamed(given.per_parameter, threshold) if given.difference > threshold else ()
+    blocks = _exact_blocks(loaded, exact, seeds) if exact else None
+    repaired = (lambda t: t is not None and t.exact) if exact else (
+        lambda t: t is not None and t.difference <= threshold)
+    passes = repaired(given)
+    blamed = () if passes else (_blamed(blocks, EXACT_AGREEMENT) if exact else
+                                _blamed(given.per_parameter, threshold))
     common = dict(target=loaded.target.name, source_path=loaded.filename,
-                  function=function or loaded.target.function, epsilon=epsilon,
-                  threshold=threshold, seeds=seeds, difference=first_case.difference,
-                  per_parameter=first_case.per_parameter, blamed=blamed,
-                  environment=environment())
-    if given.difference <= threshold:  # passes on every case: nothing to repair
-        return Diagnosis(**common, passes=True, tried=0, repairs=(), unique=True)
-    from mutators import higher_order, select_operators  # noqa: F401  (LibCST only when needed)
+                  function=function or loaded.target.function_label, epsilon=epsilon,
+                  threshold=threshold, seeds=seeds, difference=given.first.difference,
+                  per_parameter=given.first.per_parameter, blamed=blamed, passes=passes,
+                  oracle="autograd" if exact else "", exact_error=given.exact_error,
+                  exact_per_parameter=blocks, notices=notices, environment=environment())
+    if passes:
+        return Diagnosis(**common, tried=0, tried_pairs=0, skipped={}, repairs=(),
+                         locations=(), unique=False)
+    from mutators import select_operators  # LibCST only when there is something to repair
 
     space = mutation_space(loaded.target, function, source=loaded.source)
     first = space.first_order(select_operators(None))
-    search = _Search(loaded, seeds, config, jobs, timeout)
+    search = _Search(loaded, seeds, config, reference, jobs, timeout)
+    pairs, skipped = [], {}
     try:
-        results = search.worst(first)
-        repairs = _repairs(first, results, threshold)
-        if not repairs and max_order >= 2:
-            pairs = _pairs(space, first, results, given.difference, blamed)
-            repairs = _repairs(pairs, search.worst(pairs), threshold)
+        trials = search.run(first)
+        found = [m for m in first if repaired(trials.get(m.id))]
+        if not found and max_order >= 2:
+            pairs, skipped = _pairs(space, first, trials, given, blamed, bool(exact))
+            trials.update(search.run(pairs))
+            found = [m for m in pairs if repaired(trials.get(m.id))]
     finally:
         search.close()
-    confirm = _confirmer(oracle, loaded, seeds)
-    ranked = tuple(sorted((confirm(m, _repair(space, m, row)) for m, row in repairs),
-                          key=lambda r: (len(r.mutants), _length(r), _size(r),
-                                         r.difference_after)))
-    unique = len({r.lines for r in ranked}) == 1
-    return Diagnosis(**common, passes=False, tried=search.tried, repairs=ranked, unique=unique)
+    from harness.diagnose_tables import differ
+
+    diff = differ(loaded)
+    ranked = tuple(sorted((_repair(loaded, space, m, trials[m.id], diff) for m in found),
+                          key=_rank))
+    locations = tuple(dict.fromkeys(r.lines for r in ranked))
+    return Diagnosis(**common, tried=search.tried, tried_pairs=len(pairs), skipped=skipped,
+                     repairs=ranked, locations=locations, unique=len(locations) == 1)
 
 
-def _confirmer(oracle, loaded, seeds):
-    """Return repair -> repair with exact_error/confirmed filled in (identity without oracle)."""
-    if not oracle:
-        return lambda mutant, repair: repair
-    from harness.check import analytic_gradient
-    from harness.loading import with_function
-    from harness.oracle import Oracle, agrees_exactly, norm_ratio
+def _pairs(space, first, trials, given: _Trial, blamed, exact: bool):
+    """Order-2 candidates: pairs of mutants on blamed blocks or that lower the error alone.
 
-    exact = Oracle(loaded)
-    cases = [loaded.target.make_case(seed) for seed in seeds]
-    references = [exact.gradient(case) for case in cases]  # OracleUnavailable: caller's notice
+    Returns (pairs, {reason: count}) for the pairs left out."""
+    from mutators import MutationInputError
 
-    def confirm(mutant, repair):
-        namespace = loaded.namespace
-        for function in mutant.functions:
-            namespace = with_function(namespace, function.source, "<repair>",
-                                      function.first_line)
-        grads = [analytic_gradient(loaded.target, namespace, case) for case in cases]
-        error = max(norm_ratio(g, e) for g, e in zip(grads, references))
-        return replace(repair, exact_error=error,
-                       confirmed=all(agrees_exactly(g, e) for g, e in zip(grads, references)))
+    blamed_variables = {name if name.startswith("d") else f"d{name}" for name in blamed}
 
-    return confirm
+    def lowers(mutant) -> bool:
+        trial = trials.get(mutant.id)
+        if trial is None:
+            return False
+        return trial.exact_error < given.exact_error if exact else \
+            trial.difference < given.difference
 
-
-def _repairs(mutants, results, threshold):
-    return [(m, results[m.id]) for m in mutants
-            if results.get(m.id) is not None and results[m.id].difference <= threshold]
-
-
-def _pairs(space, first, results, difference, blamed):
-    """Order-2 candidates: pairs of mutants on blamed blocks or that lower the difference."""
-    from mutators import combine
-
-    blamed_variables = {f"d{name}" if not name.startswith("d") else name for name in blamed}
-    useful = [m for m in first if _variable(m) in blamed_variables or (
-        results.get(m.id) is not None and results[m.id].difference < difference)]
-    pairs = []
-    for a, b in itertools.combinations(useful, 2):
-        if a.line == b.line and _variable(a) == _variable(b):
-            continue  # two edits of one statement: not two separate bugs
-        try:
-            pairs.append(combine(space, [a.id, b.id]))
-        except Exception:  # overlapping sites cannot pair
-            continue
+    useful = [m for m in first if _variable(m) in blamed_variables or lowers(m)]
+    candidates = list(itertools.combinations(useful, 2))
+    pairs, skipped = [], Counter()
+    for index, (a, b) in enumerate(candidates):
         if len(pairs) >= MAX_PAIRS:
+            skipped[f"over the limit of {MAX_PAIRS} pairs"] = len(candidates) - index
             break
-    return pairs
+        if a.line == b.line and _variable(a) == _variable(b):
+            skipped["two edits of one statement (pruned)"] += 1
+            continue
+        if space.overlap(space.site_of(a.id), space.site_of(b.id)):
+            skipped["overlapping edits (one contains the other)"] += 1
+            continue
+        try:
+            pairs.append(space.combine([a.id, b.id]))
+        except (MutationInputError, ValueError):  # the two replacements cannot apply together
+            skipped["edits that cannot apply together"] += 1
+    return pairs, dict(sorted(skipped.items()))
 
 
-def _repair(space, mutant, row) -> Repair:
-    from mutators import unified_diff
+def where_words(loaded: LoadedTarget, lines) -> str:
+    """'line 44', 'lines 22, 28', or a notebook's 'cell 6, line 12; cell 6, line 18'."""
+    if loaded.line_map:
+        return "; ".join(loaded.where(line) for line in lines)
+    return ("line " if len(lines) == 1 else "lines ") + ", ".join(map(str, lines))
 
-    lines = tuple(sorted({space.sites[i].where.start.line for i in (mutant.parts or (mutant.id,))}))
+
+def _repair(loaded, space, mutant, trial: _Trial, diff) -> Repair:
+    lines = tuple(sorted({space.site_of(i).where.start.line
+                          for i in (mutant.parts or (mutant.id,))}))
+    cells = tuple(loaded.line_map[line] for line in lines) if loaded.line_map else None
     return Repair(mutants=tuple(mutant.parts or (mutant.id,)), lines=lines,
-                  description=mutant.description,
-                  diff=unified_diff(space.source, mutant, space.filename.rsplit("/", 1)[-1]),
-                  difference_after=row.difference, per_parameter_after=row.per_parameter)
+                  where=where_words(loaded, lines),
+                  description=mutant.description, diff=diff(mutant),
+                  difference_after=trial.first.difference,
+                  per_parameter_after=trial.first.per_parameter,
+                  worst_difference_after=trial.difference, exact_error=trial.exact_error,
+                  cells=cells)
 
 
-def _length(repair: Repair) -> int:
-    """Length of the repaired lines: among equal orders, the plainest code wins (dropping a
-    stray `* 2` beats multiplying it by 0.5)."""
-    return sum(len(l) - 1 for l in repair.diff.splitlines() if l.startswith("+") and not
-               l.startswith("+++"))
-
-
-def _size(repair: Repair) -> int:
-    removed = "".join(l[1:] for l in repair.diff.splitlines() if l.startswith("-") and not
-                      l.startswith("---"))
-    added = "".join(l[1:] for l in repair.diff.splitlines() if l.startswith("+") and not
-                    l.startswith("+++"))
-    return _edit_size(removed, added)
+def _rank(repair: Repair) -> tuple:
+    """Smallest order first; then the plainest repaired lines (dropping a stray `* 2` beats
+    multiplying it by 0.5), the fewest characters changed, the smallest difference."""
+    removed = [l[1:] for l in repair.diff.splitlines() if l.startswith("-")
+               and not l.startswith("---")]
+    added = [l[1:] for l in repair.diff.splitlines() if l.startswith("+")
+             and not l.startswith("+++")]
+    matcher = difflib.SequenceMatcher(None, "".join(removed), "".join(added), autojunk=False)
+    size = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+               if tag != "equal")
+    return (len(repair.mutants), sum(map(len, added)), size, repair.difference_after)
