@@ -24,7 +24,8 @@ from harness.executors import check_executor
 from harness.records import BASELINE_ID, SENTINEL_ID, CheckConfig, WorkItem
 from harness.run import _execute, mutant_records, parse_seeds, special_records
 from harness.session import Session
-from harness.shards import select, shard_label
+from harness.shards import check_shard, select, shard_label
+from harness.sweep_exact import exact_curve
 from harness.sweep_results import SweepResults
 from harness.targets_resolve import LoadedTarget, load_target, target_ref
 
@@ -143,17 +144,24 @@ def sweep(target: str | LoadedTarget = "three-layer", operators=None,
           threshold: float | None = None, jobs: int | None = None, timeout: float = 60.0,
           session: str | None = None, function: str | None = None, order: int = 1,
           progress: bool = False, shard: tuple[int, int] | None = None,
-          executor: str = "local", scheduler: str | None = None) -> SweepResults:
+          executor: str = "local", scheduler: str | None = None,
+          oracle: str | None = None) -> SweepResults:
     """Measure every checker against every mutant over the epsilons and cases; never prints.
 
     `epsilon`/`threshold` are the primary checker's chosen point (default: its own); seed 1,
     the course's case, is always among the cases; `session` keeps the rows (resumable).
     `shard`, `executor` and `scheduler` split and place the work as in `run()`.
+    `oracle="autograd"` adds the course case's epsilon curve against the exact gradient, split
+    into truncation and rounding (harness.sweep_exact); where autograd cannot differentiate
+    the forward pass, a notice says so and the sweep carries on without it.
     """
     check_executor(executor, scheduler, jobs)
+    shard = None if shard is None else check_shard(shard)
     config = sweep_config(checkers, epsilons, thresholds, seeds, cases, epsilon, threshold)
     require_positive(timeout, "--timeout")
     loaded = target if isinstance(target, LoadedTarget) else load_target(target_ref(target))
+    evaluator = Evaluator(loaded)  # the parent's shared work: cases, references, differences
+    oracle_ok, notices = check_oracle(oracle, evaluator, config.course_seed)
     records = special_records(loaded) + mutant_records(loaded, operators, function, order)
     config = SweepConfig(**{**_fields(config), "order": order,
                             "function": function or loaded.target.function_label,
@@ -167,35 +175,67 @@ def sweep(target: str | LoadedTarget = "three-layer", operators=None,
                           "shard": shard_label(shard)})
     try:
         store.add_mutants(records)
-        _execute(loaded, plan_sweep(records, config, store.stored_keys()), store, jobs,
-                 timeout, progress, executor, scheduler)
+        items = plan_sweep(records, config, store.stored_keys())
+        if jobs == 0:  # in this process: the parent's evaluator does the work and keeps it
+            for item in items:
+                store.add_measurements(evaluator.evaluate(item))
+        else:
+            _execute(loaded, items, store, jobs, timeout, progress, executor, scheduler)
         rows = store.measurements()
     finally:
         store.close()
+    side = side_figures(loaded, config, evaluator)
+    if oracle_ok:
+        side["exact"], more = exact_curve(evaluator, config.course_seed,
+                                          config.primary_epsilons())
+        notices += more
     return SweepResults.build(loaded.target.name, config, env, records, rows,
-                              side_figures(loaded, config))
+                              {**side, "notices": notices})
+
+
+def check_oracle(oracle: str | None, evaluator: Evaluator, seed: int) -> tuple[bool, tuple]:
+    """Return (True, ()) if autograd differentiates the course case, else (False, notice).
+
+    Done before the sweep runs, so a missing extra or an unknown name fails at once
+    (UsageError); the exact gradient is cached in `evaluator` for the curve afterwards.
+    """
+    if not oracle:
+        return False, ()
+    if oracle != "autograd":
+        raise UsageError(f"unknown oracle {oracle!r}", where="--oracle",
+                         fix="the only oracle is 'autograd'")
+    from harness.oracle import OracleUnavailable
+
+    try:
+        evaluator.exact(seed)
+    except OracleUnavailable as error:
+        return False, (f"{error.where}: {error.what}; the sweep carries on without the exact "
+                       "curve (no truncation/rounding split)",)
+    return True, ()
 
 
 def _fields(config: SweepConfig) -> dict:
     return {name: getattr(config, name) for name in SweepConfig.__slots__}
 
 
-def side_figures(loaded: LoadedTarget, config: SweepConfig) -> dict:
+def side_figures(loaded: LoadedTarget, config: SweepConfig, evaluator: Evaluator) -> dict:
     """Figures computed in the parent: dead units per case, each checker's smallest detectable
     scale per block and its cost in forward passes (on the course's case, at its operating
-    point; the finite differences for this are the parent's own, a few hundred passes)."""
-    evaluator = Evaluator(loaded)
+    point). `evaluator` is the sweep's own: after an in-process sweep (jobs=0) its reference
+    backward and finite differences are the ones the checks used; with workers it computes them
+    once here (three central differences and two small ones, about 300 forward passes), shared
+    with the exact curve."""
     reference = evaluator.reference(config.course_seed)
     detectable, passes = {}, {}
     for name in config.checkers:
         epsilon, threshold = config.operating_point(name)
-        formula = CHECKERS[name]
-        prepared = evaluator.prepared(config.course_seed, CheckConfig(name, epsilon))
         if isinstance(reference, Exception):
             detectable[name], passes[name] = {}, None
             continue
+        formula = CHECKERS[name]
+        prepared = evaluator.prepared(config.course_seed, CheckConfig(name, epsilon))
         passes[name] = formula.compare(reference, prepared, loaded.target.layout).forward_passes
         detectable[name] = smallest_detectable(formula, reference, prepared,
                                                loaded.target.layout, threshold)
     return {"dead_units": tuple(dead_units(loaded, seed) for seed in config.seeds),
-            "smallest_detectable": detectable, "forward_passes": passes}
+            "smallest_detectable": detectable, "forward_passes": passes, "exact": None}

@@ -13,9 +13,6 @@ from pathlib import Path
 from harness.errors import UsageError
 from harness.outcomes import Outcome
 
-OUTCOME_COLOURS = {Outcome.CAUGHT: "tab:green", Outcome.MISSED: "tab:red",
-                   Outcome.EQUIVALENT: "tab:gray"}
-
 
 def _figure(width: float, height: float):
     try:
@@ -50,6 +47,7 @@ def u_curve_png(results) -> bytes:
     for threshold in config.thresholds:
         left.axhline(threshold, linewidth=0.8, color="black", linestyle="--")
         left.annotate(f"threshold {threshold:.0e}", (curve[0][0], threshold), fontsize="x-small")
+    _exact_curves(left, results.exact)
     _log_axes(left, f"difference ({config.primary})",
               "the correct backward: truncation error falls, rounding error rises")
     left.legend(fontsize="small")
@@ -64,6 +62,19 @@ def u_curve_png(results) -> bytes:
     return _png(figure, comment)
 
 
+def _exact_curves(axes, exact) -> None:
+    """With the oracle: the numerical gradient's error against the exact one, and its parts."""
+    if exact is None:
+        return
+    styles = (("numeric_error", "error against the exact gradient", "-"),
+              ("truncation", "  truncation part", "--"), ("rounding", "  rounding part", "-."))
+    for field, label, style in styles:
+        points = [(p.epsilon, getattr(p, field)) for p in exact.points if getattr(p, field)]
+        if points:
+            axes.plot(*zip(*points), linestyle=style, linewidth=1, color="tab:purple"
+                      if field == "numeric_error" else "tab:gray", label=label)
+
+
 def _log_axes(axes, ylabel: str, title: str) -> None:
     axes.set_xscale("log")
     axes.set_yscale("log")
@@ -74,28 +85,51 @@ def _log_axes(axes, ylabel: str, title: str) -> None:
     axes.grid(True, which="major", linewidth=0.3)
 
 
+# Each case's outcome as a slice of the mutant's bar: caught at the bottom (its height is the
+# detection rate), then missed, then equivalent (hatched, so a mutant equivalent on every case
+# shows as a full hatched bar rather than a bar of height 0), then the failures.
+CASE_SLICES = ((Outcome.CAUGHT, "tab:green", "", "caught"),
+               (Outcome.MISSED, "tab:red", "", "missed"),
+               (Outcome.EQUIVALENT, "white", "///", "equivalent (gradients equal the correct "
+                                                    "ones: nothing to catch)"),
+               (None, "tab:purple", "", "crashed, invalid or timed out"))
+
+
 def detection_png(results) -> bytes:
-    """Each mutant's detection rate over the cases, in source order, coloured by its outcome."""
+    """Each mutant's cases by outcome, in source order: the green part is its detection rate."""
     figure, comment = _figure(11, 4)
     axes = figure.add_subplot()
-    for outcome, colour in OUTCOME_COLOURS.items():
-        points = [(x, results.detection_rate(m.id)) for x, m in enumerate(results.mutants)
-                  if (v := results.verdict(m.id)) and v.outcome is outcome]
-        if points:
-            xs, ys = zip(*points)
-            axes.bar(xs, ys, color=colour, width=0.8, label=f"{outcome.value} ({len(xs)})")
+    seeds = len(results.config.seeds)
+    fractions = [_case_fractions(results, m.id, seeds) for m in results.mutants]
+    bottom = [0.0] * len(fractions)
+    xs = list(range(len(fractions)))
+    for position, (outcome, colour, hatch, label) in enumerate(CASE_SLICES):
+        heights = [f[position] for f in fractions]
+        mutants = sum(1 for h in heights if h > 0)
+        axes.bar(xs, heights, bottom=bottom, color=colour, hatch=hatch, edgecolor="gray"
+                 if hatch else colour, linewidth=0.3 if hatch else 0, width=0.8,
+                 label=f"{label}: cases of {mutants} mutants")
+        bottom = [b + h for b, h in zip(bottom, heights)]
     differs = [x for x, m in enumerate(results.mutants) if results.course_differs(m.id)]
     axes.scatter(differs, [1.05] * len(differs), marker="v", color="tab:orange",
                  label=f"course case differs ({len(differs)})")
     axes.set_ylim(0, 1.12)
-    axes.set_xlabel("mutants in source order (crashed and invalid ones have no bar; "
-                  "equivalent ones a bar of height 0)")
-    axes.set_ylabel("fraction of cases caught")
+    axes.set_xlabel("mutants in source order (bar: the fraction of cases of each outcome)")
+    axes.set_ylabel("fraction of cases")
     config = results.config
-    axes.set_title(f"detection over {len(config.seeds)} cases ({config.primary}, epsilon "
-                   f"{config.epsilon:.0e}, threshold {config.threshold:.1e})", fontsize="medium")
-    axes.legend(fontsize="small", loc="lower right")
+    axes.set_title(f"detection over {seeds} cases ({config.primary}, epsilon "
+                   f"{config.epsilon:.0e}, threshold {config.threshold:.1e}): green = caught",
+                   fontsize="medium")
+    axes.legend(fontsize="x-small", loc="lower right", framealpha=0.9)
     return _png(figure, comment)
+
+
+def _case_fractions(results, mutant_id: str, seeds: int) -> tuple[float, ...]:
+    """Return the fraction of cases caught, missed, equivalent and failed for one mutant."""
+    outcomes = [o for o in results.case_outcomes(mutant_id).values() if o is not None]
+    known = [o for o, *_ in CASE_SLICES if o is not None]
+    return (*(outcomes.count(o) / seeds for o in known),
+            sum(1 for o in outcomes if o not in known) / seeds)
 
 
 def kill_matrix_png(results) -> bytes:
@@ -131,18 +165,18 @@ def write_sweep_report(results, directory: str) -> tuple[list[Path], list[str]]:
     """Write every table (.md and .csv), the JSON and the plots; return (files, notes)."""
     from importlib.util import find_spec
 
-    from harness.sweep_tables import baseline_lines, report_tables
+    from harness.sweep_tables import baseline_lines, report_sections
     from harness.tables import render
 
     folder = Path(directory)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         files = {"sweep.json": json.dumps(results.to_json(), indent=1, sort_keys=True) + "\n"}
-        tables = report_tables(results)
         markdown = ["# gradmut sweep", "", *baseline_lines(results), ""]
-        for stem, table in tables.items():
+        for stem, (table, notes) in report_sections(results).items():
             files[f"{stem}.csv"] = render(table, "csv")
-            markdown += [f"## {table.title}", "", render(table, "github"), ""]
+            markdown += [f"## {table.title}", "", render(table, "github"), "", *notes,
+                         *([""] if notes else [])]
         files["sweep.md"] = "\n".join(markdown)
         written = [_write_text(folder / name, text) for name, text in files.items()]
     except OSError as error:

@@ -17,6 +17,31 @@ if TYPE_CHECKING:
     from harness.sweep import SweepConfig
 
 Key = tuple[str, int, str, float]
+# Checkers whose baseline has no U-curve: taylor's statistic is a convergence order, about 1 at
+# every step for correct code, so no epsilon is "best" and its argmin would mean nothing.
+NO_BEST_EPSILON = {"taylor": "its statistic is a convergence order, about 1 at every step for "
+                             "correct code: there is no error for epsilon to minimise"}
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """Every mutant's verdict over all cases at one (epsilon, threshold) of the primary check,
+    and the cases on which the correct backward itself fails there (a false alarm)."""
+
+    epsilon: float
+    threshold: float
+    counts: dict  # Outcome -> number of mutants
+    false_alarm_seeds: tuple[int, ...]
+
+    @property
+    def false_alarm(self) -> bool:
+        return bool(self.false_alarm_seeds)
+
+    def to_json(self) -> dict:
+        return {"epsilon": self.epsilon, "threshold": self.threshold,
+                "counts": {o.value: self.counts.get(o, 0) for o in Outcome},
+                "false_alarm": self.false_alarm,
+                "false_alarm_seeds": list(self.false_alarm_seeds)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +58,8 @@ class SweepResults:
     dead_units: tuple  # CaseUnits per seed
     smallest_detectable: dict  # checker -> block -> Detectable (course's case, operating point)
     forward_passes: dict  # checker -> forward passes per case
+    exact: object = None  # sweep_exact.ExactCurve with the oracle, else None
+    notices: tuple[str, ...] = ()  # why the oracle (or its split) could not be used
 
     @classmethod
     def build(cls, target: str, config, environment: dict, records, rows, side: dict):
@@ -45,7 +72,7 @@ class SweepResults:
                          key=lambda r: (r.line, r.column, r.id))
         return cls(target, config, environment, by_id[BASELINE_ID], by_id[SENTINEL_ID],
                    tuple(mutants), kept, side["dead_units"], side["smallest_detectable"],
-                   side["forward_passes"])
+                   side["forward_passes"], side.get("exact"), tuple(side.get("notices", ())))
 
     # -- single rows and outcomes ------------------------------------------------------------
     def difference(self, mutant_id: str, seed: int, checker: str,
@@ -86,9 +113,35 @@ class SweepResults:
         return [(e, self.difference(BASELINE_ID, seed, checker, e)) for e in epsilons]
 
     def best_epsilon(self, checker: str | None = None) -> float | None:
-        """Return the epsilon at which the baseline's difference is smallest on the course case."""
+        """Return the epsilon at which the baseline's difference is smallest on the course case.
+
+        None for a checker without a U-curve (NO_BEST_EPSILON: taylor) or without rows.
+        """
+        if (checker or self.config.primary) in NO_BEST_EPSILON:
+            return None
         curve = [(d, e) for e, d in self.baseline_curve(checker) if d is not None]
         return min(curve)[1] if curve else None
+
+    def false_alarm_epsilons(self, threshold: float,
+                             checker: str | None = None) -> list[float]:
+        """Return the epsilons at which the correct backward fails on the course's case."""
+        return [e for e, d in self.baseline_curve(checker) if d is not None and d > threshold]
+
+    def outcome_grid(self) -> list[GridCell]:
+        """Return the mutants' verdict counts at every (epsilon, threshold) of the primary check.
+
+        A verdict is over all cases (caught if caught on one), so a false alarm on any case
+        (the correct backward itself failing) makes that cell's catches meaningless.
+        """
+        config, cells = self.config, []
+        for epsilon in config.primary_epsilons():
+            for threshold in config.thresholds:
+                counts = Counter(v.outcome for m in self.mutants
+                                 if (v := self.verdict(m.id, epsilon=epsilon,
+                                                       threshold=threshold)))
+                cells.append(GridCell(epsilon, threshold, dict(counts), tuple(
+                    self.false_alarm_seeds(epsilon, threshold))))
+        return cells
 
     def false_alarm_seeds(self, epsilon: float, threshold: float,
                           checker: str | None = None) -> list[int]:
@@ -115,6 +168,14 @@ class SweepResults:
         outcomes = self.case_outcomes(mutant_id)
         course = outcomes.pop(self.config.course_seed)
         return any(outcome != course for outcome in outcomes.values())
+
+    def seeds_by_outcome(self, mutant_id: str) -> dict[Outcome, tuple[int, ...]]:
+        """Return the cases of each outcome at the chosen point (say why a rate is below 1)."""
+        found: dict[Outcome, list[int]] = {}
+        for seed, outcome in self.case_outcomes(mutant_id).items():
+            if outcome is not None:
+                found.setdefault(outcome, []).append(seed)
+        return {o: tuple(found[o]) for o in Outcome if o in found}
 
     def other_outcomes(self, mutant_id: str) -> Counter:
         outcomes = self.case_outcomes(mutant_id)
@@ -148,9 +209,10 @@ class SweepResults:
             "baseline": _curve(self.baseline_curve()),
             "baseline_by_checker": {c: _curve(self.baseline_curve(c)) for c in config.checkers},
             "best_epsilon": self.best_epsilon(),
-            "false_alarms": [{"threshold": t, "epsilons": [
-                e for e, d in self.baseline_curve() if d is not None and d > t]}
-                for t in config.thresholds],
+            "best_epsilon_by_checker": {c: self.best_epsilon(c) for c in config.checkers},
+            "false_alarms": [{"threshold": t, "epsilons": self.false_alarm_epsilons(t)}
+                             for t in config.thresholds],
+            "outcome_grid": [cell.to_json() for cell in self.outcome_grid()],
             "mutants": [self._mutant_json(m) for m in self.mutants],
             "smallest_detectable": {block: found.smallest for block, found in
                                     self.smallest_detectable.get(config.primary, {}).items()},
@@ -160,6 +222,8 @@ class SweepResults:
                 for checker, blocks in self.smallest_detectable.items()},
             "checkers": {c: self._checker_json(c) for c in config.checkers},
             "dead_units": [case.to_json() for case in self.dead_units],
+            "exact": None if self.exact is None else self.exact.to_json(),
+            "notices": list(self.notices),
         }
 
     def _mutant_json(self, mutant) -> dict:
@@ -172,6 +236,8 @@ class SweepResults:
                 "course_outcome": course.value if course else None,
                 "other_outcomes": dict(sorted(self.other_outcomes(mutant.id).items())),
                 "differs_from_course": self.course_differs(mutant.id),
+                "seeds_by_outcome": {o.value: list(seeds) for o, seeds in
+                                     self.seeds_by_outcome(mutant.id).items()},
                 "by_epsilon": [{"epsilon": e, "difference": _number(d), "outcomes": [
                     {"threshold": t, "outcome": _value(self.case_outcome(
                         mutant.id, self.config.course_seed, epsilon=e, threshold=t))}

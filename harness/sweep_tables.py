@@ -1,86 +1,21 @@
-"""A sweep's figures as report tables (harness.tables.Table), one builder per question.
+"""A sweep's figures as report tables (harness.tables.Table), one builder per question, and
+the order the screen and the report show them in (the epsilon curves are in sweep_curves).
 
-Is the correct code safe at this epsilon (baseline U-curve)? Which bugs does the check catch on
-how many cases, and which does the course's own case hide or show differently? How small a
-scale error can it see? What does each checker catch, at what cost? Which units are dead?
+Which bugs does the check catch on how many cases, on which seeds is a bug invisible, and which
+does the course's own case hide or show differently? How small a scale error can it see? What
+does each checker catch, at what cost? Which units are dead?
 """
 from __future__ import annotations
 
-from harness.formatting import format_float
+from harness.formatting import format_float, format_seeds
 from harness.outcomes import Outcome
+from harness.sweep_curves import (format_epsilon, baseline_lines, baseline_table,  # noqa: F401
+                                  by_epsilon_table, checker_curves_table,
+                                  epsilon_dependent_table, exact_table, grid_notes, grid_table)
 from harness.tables import Table
 
 ABBREVIATIONS = {Outcome.EQUIVALENT: "equivalent", Outcome.CRASHED: "crashed",
                  Outcome.INVALID: "invalid", Outcome.TIMEOUT: "timeout"}
-
-
-def _eps(value: float) -> str:
-    return format_float(value, 0)
-
-
-def baseline_table(results) -> Table:
-    """The correct backward's difference against epsilon, and where each threshold cries wolf."""
-    config, best = results.config, results.best_epsilon()
-    seeds = len(config.seeds)
-    rows = []
-    for epsilon, difference in results.baseline_curve():
-        worst = max((results.difference("baseline", s, config.primary, epsilon) or 0.0)
-                    for s in config.seeds)
-        alarms = [_alarm(results, epsilon, t, seeds) for t in config.thresholds]
-        rows.append((_eps(epsilon), format_float(difference), format_float(worst), *alarms,
-                     "<- best" if epsilon == best else ""))
-    headers = ("epsilon", "course case", f"worst of {seeds} cases",
-               *(f"false alarm @ {format_float(t, 1)}" for t in config.thresholds), "")
-    return Table(f"Baseline: the correct backward's difference against epsilon "
-                 f"({config.primary} check)", headers, tuple(rows))
-
-
-def _alarm(results, epsilon: float, threshold: float, seeds: int) -> str:
-    """'yes 3/20': a false alarm on the course's case, and on how many of all the cases."""
-    failing = results.false_alarm_seeds(epsilon, threshold)
-    course = "yes" if results.config.course_seed in failing else "no"
-    return f"{course} {len(failing)}/{seeds}"
-
-
-def baseline_lines(results) -> list[str]:
-    """The best epsilon, and for each threshold the epsilons at which correct code fails."""
-    config = results.config
-    lines = [f"best epsilon on the course's case: {_eps(results.best_epsilon())} "
-             f"(difference {format_float(dict(results.baseline_curve())[results.best_epsilon()])})"]
-    for threshold in config.thresholds:
-        curve = results.baseline_curve()
-        bad = [e for e, d in curve if d is not None and d > threshold]
-        good = [e for e, d in curve if d is not None and d <= threshold]
-        lines.append(f"threshold {format_float(threshold, 1)}: false alarm on the course's case "
-                     f"at epsilon {_list(bad)}; passes at {_list(good)}")
-    return lines
-
-
-def _list(epsilons) -> str:
-    return ", ".join(_eps(e) for e in epsilons) if epsilons else "none"
-
-
-def checker_curves_table(results) -> Table:
-    """Each checker's baseline against epsilon on the course's case (its own statistic), and
-    on how many of all the cases the correct backward fails at the checker's threshold."""
-    config = results.config
-    curves = {c: dict(results.baseline_curve(c)) for c in config.checkers}
-    epsilons = sorted({e for curve in curves.values() for e in curve}, reverse=True)
-    rows = tuple((_eps(e), *(_with_alarms(results, c, e, curves[c].get(e))
-                             for c in config.checkers)) for e in epsilons)
-    thresholds = ("threshold", *(format_float(config.operating_point(c)[1], 1)
-                                 for c in config.checkers))
-    return Table(f"Every checker's correct-backward statistic against epsilon (course case; "
-                 f"in brackets the cases of {len(config.seeds)} it fails at the checker's "
-                 f"threshold)", ("epsilon", *config.checkers), rows + (thresholds,))
-
-
-def _with_alarms(results, checker: str, epsilon: float, difference) -> str:
-    if difference is None:
-        return "-"
-    threshold = results.config.operating_point(checker)[1]
-    failing = results.false_alarm_seeds(epsilon, threshold, checker)
-    return f"{format_float(difference)} ({len(failing)})"
 
 
 def _outcome_text(outcome) -> str:
@@ -88,7 +23,8 @@ def _outcome_text(outcome) -> str:
 
 
 def detection_table(results, everything: bool = False) -> Table:
-    """Per mutant: the fraction of cases caught; by default only those not caught everywhere."""
+    """Per mutant: the fraction of cases caught, and on which seeds each outcome came out;
+    by default only the mutants not caught on every case (and not equivalent on all)."""
     config = results.config
     rows = []
     for mutant in results.mutants:
@@ -100,17 +36,29 @@ def detection_table(results, everything: bool = False) -> Table:
         rows.append((mutant.id, mutant.description, _outcome_text(verdict and verdict.outcome),
                      "-" if rate is None else f"{100 * rate:.0f}%",
                      _outcome_text(results.case_outcome(mutant.id, config.course_seed)),
-                     _counts(results.other_outcomes(mutant.id)),
+                     seeds_text(results, mutant.id),
                      "DIFFERS" if results.course_differs(mutant.id) else ""))
-    title = (f"Detection over {len(config.seeds)} cases at epsilon {_eps(config.epsilon)}, "
-             f"threshold {format_float(config.threshold, 1)}" +
+    title = (f"Detection over {len(config.seeds)} cases at epsilon "
+             f"{format_epsilon(config.epsilon)}, threshold {format_float(config.threshold, 1)} "
+             f"(caught on = caught cases / all cases)" +
              ("" if everything else ": mutants not caught on every case"))
     return Table(title, ("mutant", "change", "outcome", "caught on", "course case",
-                         "other cases", "course vs others"), tuple(rows))
+                         "seeds by outcome", "course vs others"), tuple(rows))
 
 
-def _counts(counter) -> str:
-    return ", ".join(f"{name} {count}" for name, count in sorted(counter.items())) or "-"
+def seeds_text(results, mutant_id: str) -> str:
+    """'caught 1-10,12; equivalent 11': each outcome with the seeds it came out on."""
+    return "; ".join(f"{outcome.value} {format_seeds(seeds)}" for outcome, seeds in
+                     results.seeds_by_outcome(mutant_id).items()) or "-"
+
+
+def seeds_notes(results) -> tuple[str, ...]:
+    """Say what a case outcome other than caught means for the detection rate."""
+    return ("equivalent on a seed: the mutant's parameter gradients equal the correct ones on "
+            "that case (e.g. dZ3 = A3 - Y without Y, on a case whose labels are all 0), so no "
+            "check can see the bug there: the case's weakness, counted against the rate; "
+            "missed on a seed: the gradients differ there but the check's difference stays "
+            "within the threshold.",)
 
 
 def differs_table(results) -> Table:
@@ -118,34 +66,16 @@ def differs_table(results) -> Table:
     config = results.config
     rows = tuple((m.id, m.description,
                   _outcome_text(results.case_outcome(m.id, config.course_seed)),
-                  _counts(results.other_outcomes(m.id)))
+                  _counts(results.other_outcomes(m.id)), seeds_text(results, m.id))
                  for m in results.mutants if results.course_differs(m.id))
     return Table(f"Outcome on the course's case (seed {config.course_seed}) differs from the "
-                 f"random cases", ("mutant", "change", "course case", "other cases"), rows)
-
-
-def epsilon_dependent_table(results) -> Table:
-    """Mutants whose course-case outcome at the chosen threshold changes with epsilon."""
-    config = results.config
-    rows = []
-    for mutant in results.mutants:
-        by = {e: results.case_outcome(mutant.id, config.course_seed, epsilon=e)
-              for e in config.primary_epsilons()}
-        if len(set(by.values())) > 1:
-            rows.append((mutant.id, _list([e for e, o in by.items() if o is Outcome.CAUGHT]),
-                         _list([e for e, o in by.items() if o is not Outcome.CAUGHT])))
-    return Table(f"Mutants whose outcome depends on epsilon (course case, threshold "
+                 f"random cases (epsilon {format_epsilon(config.epsilon)}, threshold "
                  f"{format_float(config.threshold, 1)})",
-                 ("mutant", "caught at epsilon", "not caught at epsilon"), tuple(rows))
+                 ("mutant", "change", "course case", "other cases", "seeds by outcome"), rows)
 
 
-def by_epsilon_table(results) -> Table:
-    """Every mutant's difference on the course's case at every epsilon (reports only)."""
-    epsilons = results.config.primary_epsilons()
-    rows = tuple((m.id, *(format_float(d) for _, d in results.by_epsilon(m.id)))
-                 for m in (results.baseline, *results.mutants))
-    return Table(f"Difference against epsilon, course case ({results.config.primary} check)",
-                 ("mutant", *(_eps(e) for e in epsilons)), rows)
+def _counts(counter) -> str:
+    return ", ".join(f"{name} {count}" for name, count in sorted(counter.items())) or "-"
 
 
 def detectable_table(results) -> Table:
@@ -154,7 +84,7 @@ def detectable_table(results) -> Table:
     blocks = next((list(b) for b in results.smallest_detectable.values() if b), [])
     rows = tuple((block, *(_detectable(results.smallest_detectable.get(c, {}).get(block))
                            for c in checkers)) for block in blocks)
-    points = tuple(f"{c} (eps {_eps(results.config.operating_point(c)[0])}, "
+    points = tuple(f"{c} (eps {format_epsilon(results.config.operating_point(c)[0])}, "
                    f"t {format_float(results.config.operating_point(c)[1], 1)})" for c in checkers)
     return Table("Smallest detectable scale |k - 1| per gradient block (course case, by "
                  "bisection)", ("block", *points), rows)
@@ -175,7 +105,7 @@ def checkers_table(results) -> Table:
         counts = {o: sum(1 for v in verdicts if v and v.outcome is o) for o in Outcome}
         sentinel = results.verdict("sentinel", name)
         passes = results.forward_passes.get(name)
-        rows.append((name, _eps(epsilon), format_float(threshold, 1),
+        rows.append((name, format_epsilon(epsilon), format_float(threshold, 1),
                      "-" if passes is None else str(passes), str(counts[Outcome.CAUGHT]),
                      str(counts[Outcome.MISSED]),
                      f"{len(results.false_alarm_seeds(epsilon, threshold, name))}"
@@ -221,21 +151,41 @@ def _dead(layer) -> str:
     return f"{len(layer.dead)} of {layer.units}{listed}"
 
 
+def screen_sections(results, everything: bool = False) -> list[tuple[Table, tuple[str, ...]]]:
+    """The tables `gradmut sweep` prints, in reading order, each with its notes in words."""
+    exact = [(exact_table(results), ())] if results.exact is not None else []
+    return [(baseline_table(results), ()), *exact, (checker_curves_table(results), ()),
+            _grid_section(results), (detection_table(results, everything), seeds_notes(results)),
+            (differs_table(results), ()), (epsilon_dependent_table(results), ()),
+            (detectable_table(results), ()), (checkers_table(results), ()),
+            (kill_matrix_table(results, everything), ()), (dead_units_table(results), ())]
+
+
+def _grid_section(results) -> tuple[Table, tuple[str, ...]]:
+    cells = results.outcome_grid()  # a few thousand verdicts: computed once for both
+    return grid_table(results, cells), grid_notes(results, cells)
+
+
 def screen_tables(results, everything: bool = False) -> list[Table]:
     """The tables `gradmut sweep` prints, in reading order."""
-    return [baseline_table(results), checker_curves_table(results),
-            detection_table(results, everything), differs_table(results),
-            epsilon_dependent_table(results), detectable_table(results),
-            checkers_table(results), kill_matrix_table(results, everything),
-            dead_units_table(results)]
+    return [table for table, _ in screen_sections(results, everything)]
+
+
+def report_sections(results) -> dict[str, tuple[Table, tuple[str, ...]]]:
+    """Every table by file stem with its notes, for --report DIR (complete, not filtered)."""
+    exact = {"exact": (exact_table(results), ())} if results.exact is not None else {}
+    return {"baseline": (baseline_table(results), ()), **exact,
+            "checker_curves": (checker_curves_table(results), ()),
+            "outcome_grid": _grid_section(results),
+            "detection": (detection_table(results, True), seeds_notes(results)),
+            "differs": (differs_table(results), ()), "by_epsilon": (by_epsilon_table(results), ()),
+            "epsilon_dependent": (epsilon_dependent_table(results), ()),
+            "smallest_detectable": (detectable_table(results), ()),
+            "checkers": (checkers_table(results), ()),
+            "kill_matrix": (kill_matrix_table(results, True), ()),
+            "dead_units": (dead_units_table(results), ())}
 
 
 def report_tables(results) -> dict[str, Table]:
     """Every table by file stem, for --report DIR (complete, not filtered for the screen)."""
-    return {"baseline": baseline_table(results), "checker_curves": checker_curves_table(results),
-            "detection": detection_table(results, True), "differs": differs_table(results),
-            "by_epsilon": by_epsilon_table(results),
-            "epsilon_dependent": epsilon_dependent_table(results),
-            "smallest_detectable": detectable_table(results), "checkers": checkers_table(results),
-            "kill_matrix": kill_matrix_table(results, True),
-            "dead_units": dead_units_table(results)}
+    return {stem: table for stem, (table, _) in report_sections(results).items()}
