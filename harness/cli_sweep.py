@@ -54,6 +54,10 @@ def register(subparsers) -> None:
     parser.add_argument("--timeout", type=float_option("--timeout"), default=60.0,
                         help="seconds per mutant (all its cases and configs) before a timeout")
     parser.add_argument("--session", help="SQLite file that keeps the rows and resumes")
+    parser.add_argument("--oracle", choices=("autograd",),
+                        help="split the course case's epsilon curve into truncation and "
+                             "rounding against autograd's exact gradient "
+                             "(pip install 'gradmut[oracle]')")
     add_scale_out_options(parser)
     parser.add_argument("--json", metavar="FILE", help="write the sweep JSON ('-': stdout)")
     parser.add_argument("--report", metavar="DIR",
@@ -67,7 +71,7 @@ def register(subparsers) -> None:
 def render_screen(results, fmt: str, everything: bool) -> str:
     from harness.environment import describe
     from harness.formatting import format_seeds
-    from harness.sweep_tables import baseline_lines, screen_tables
+    from harness.sweep_tables import baseline_lines, screen_sections
     from harness.tables import render
 
     config = results.config
@@ -75,8 +79,8 @@ def render_screen(results, fmt: str, everything: bool) -> str:
              f"seeds {format_seeds(config.seeds)}, {len(config.primary_epsilons())} epsilons, "
              f"checkers {', '.join(config.checkers)} ({describe(results.environment)})",
              *baseline_lines(results), ""]
-    for table in screen_tables(results, everything):
-        lines += [table.title, render(table, fmt) if table.rows else "(none)", ""]
+    for table, notes in screen_sections(results, everything):
+        lines += [table.title, render(table, fmt) if table.rows else "(none)", *notes, ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -86,18 +90,28 @@ def handle(args, out) -> int:
     from harness.sweep import sweep
 
     _check_format(args.format)
+    check_output_file(args.json, "--json")
+    check_output_dir(args.report, "--report")
     try:
         results = sweep(target=args.target, operators=args.operators, epsilons=args.epsilons,
                         thresholds=args.thresholds, seeds=args.seeds, cases=args.cases,
                         checkers=args.checkers, epsilon=args.epsilon, threshold=args.threshold,
                         jobs=args.jobs, timeout=args.timeout, session=args.session,
                         function=args.function, progress=sys.stderr.isatty(),
-                        shard=args.shard, executor=args.executor, scheduler=args.scheduler)
+                        shard=args.shard, executor=args.executor, scheduler=args.scheduler,
+                        oracle=args.oracle)
     except KeyboardInterrupt:
         if args.session:
             sys.stderr.write(f"gradmut: interrupted; finished rows are in {args.session}: "
                              "run the same command again to resume\n")
         raise
+    for notice in results.notices:
+        sys.stderr.write(f"gradmut: note: {notice}\n")
+    if args.shard:
+        sys.stderr.write(f"gradmut: note: shard {args.shard[0]}/{args.shard[1]}: "
+                         f"{len(results.mutants)} mutants; combine the shards' sessions with "
+                         "'gradmut merge', then run this sweep without --shard on the merged "
+                         "session to report on all of them\n")
     text = json.dumps(results.to_json(), indent=1, sort_keys=True) + "\n"
     if args.json == "-":
         out.write(text)
@@ -114,6 +128,47 @@ def handle(args, out) -> int:
             sys.stderr.write(f"gradmut: note: {note}\n")
         sys.stderr.write(f"gradmut: wrote {len(written)} report files to {args.report}\n")
     return 0
+
+
+def check_output_file(path: str | None, option: str) -> None:
+    """Refuse, before any work, a file path that cannot be written ('-' is stdout)."""
+    import os
+    from pathlib import Path
+
+    from harness.errors import UsageError
+
+    if path is None or path == "-":
+        return
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise UsageError("is a directory, not a file", where=path,
+                         fix=f"pass a file path to {option}, e.g. sweep.json")
+    if not parent.is_dir():
+        raise UsageError("its folder does not exist", where=path,
+                         fix=f"create {parent} first, or choose another path for {option}")
+    if not os.access(target if target.exists() else parent, os.W_OK):
+        raise UsageError("not writable", where=path,
+                         fix=f"choose a writable path for {option}")
+
+
+def check_output_dir(path: str | None, option: str) -> None:
+    """Refuse, before any work, a folder that is a file or cannot be created or written."""
+    import os
+    from pathlib import Path
+
+    from harness.errors import UsageError
+
+    if path is None:
+        return
+    folder = Path(path)
+    existing = next(p for p in (folder, *folder.absolute().parents) if p.exists())
+    if not existing.is_dir():
+        raise UsageError(f"{existing} is a file, not a folder", where=path,
+                         fix=f"choose a folder path for {option}")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"{existing} is not writable", where=path,
+                         fix=f"choose a writable folder for {option}")
 
 
 def _check_format(fmt: str) -> None:
