@@ -32,7 +32,7 @@ def int_list_option(option: str):
 
     def parse(text: str) -> list[int]:
         try:
-            return [int(part) for part in text.split(",") if part.strip()]
+            return [int(part) for part in text.split(",")]
         except ValueError:
             raise UsageError(f"needs comma-separated integers, got {text!r}", where=option,
                              fix=f"pass e.g. {option} 1,2,3") from None
@@ -94,3 +94,43 @@ def chosen_target(args) -> str:
         raise UsageError("give a file or --target, not both", where=args.file,
                          fix="drop one of them")
     return args.file or args.target or "three-layer"
+
+
+def require_table_format(fmt: str) -> str:
+    """Return `fmt` if tabulate (or gradmut: csv) can render a table in it, else a UsageError."""
+    from tabulate import tabulate_formats
+
+    known = sorted(set(tabulate_formats) | {"csv"})
+    if fmt not in known:
+        import difflib
+
+        close = difflib.get_close_matches(fmt, known, n=1)
+        raise UsageError(f"unknown table format {fmt!r}", where="--format",
+                         fix=(f"did you mean {close[0]}? " if close else "") +
+                         f"formats: {', '.join(known)}")
+    return fmt
+
+
+def require_output(path: str, option: str, directory: bool = False) -> None:
+    """Refuse an output path that could not be written, before any work is done.
+
+    A report directory is created now; a file is opened for appending (and removed again if
+    this made it), which is the only test that holds for every file system and user.
+    """
+    from pathlib import Path
+
+    target = Path(path)
+    try:
+        if directory:
+            target.mkdir(parents=True, exist_ok=True)
+            return
+        if target.is_dir():
+            raise UsageError("is a directory", where=path, fix=f"give {option} a file path")
+        existed = target.exists()
+        with open(target, "a", encoding="utf-8"):
+            pass
+        if not existed:
+            target.unlink()
+    except OSError as error:
+        raise UsageError(f"cannot be written ({error.strerror or error})", where=path,
+                         fix=f"choose a writable {option} path") from None

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import sys
 
-from harness.cli_common import float_option, int_list_option, name_list_option
+from harness.cli_common import (add_mutant_options, add_target_options, chosen_target,
+                                 float_option, int_list_option, require_output,
+                                 require_table_format)
 from harness.cli_merge import add_scale_out_options
 
 
@@ -12,17 +14,10 @@ def register(subparsers) -> None:
         "run", help="check every mutant of a backward pass",
         description="Generate the mutants of the target's backward pass, run the gradient check "
                     "on each (in worker processes), and report what it caught.")
-    parser.add_argument("file", nargs="?", metavar="TARGET",
-                        help="a .py file, a notebook (.ipynb) or a target file to mutate")
-    parser.add_argument("--target", help="built-in target (default three-layer)")
-    parser.add_argument("--forward", help="a file's forward pass (default forward_propagation_n)")
-    parser.add_argument("--backward",
-                        help="a file's backward pass (default backward_propagation_n)")
+    add_target_options(parser)
     parser.add_argument("--pytest", metavar="TESTFILE",
                         help="also run this pytest file against every mutant and compare")
-    parser.add_argument("--function", help="function to mutate (default: the target's)")
-    parser.add_argument("--operators", type=name_list_option("--operators"),
-                        help="comma-separated operator names (default: all)")
+    add_mutant_options(parser)
     parser.add_argument("--order", type=int, default=1, choices=(1, 2),
                         help="2 adds every pair of first-order mutants")
     parser.add_argument("--checker", default="course", help="checker formula (default course)")
@@ -95,19 +90,21 @@ def handle(args, out) -> int:
     from harness.run import run
     from harness.targets_resolve import load_target, target_ref
 
-    if args.file and args.target:
-        raise UsageError("give a TARGET file or --target, not both", where="run")
-    loaded = load_target(target_ref(args.file or args.target or "three-layer", args.forward,
-                                    args.backward))
     if args.fail_under is not None and not 0 <= args.fail_under <= 100:
         raise UsageError("--fail-under is a percentage from 0 to 100", where="--fail-under")
+    require_table_format(args.format)
+    if args.json and args.json != "-":  # checked first: a long run must not end unwritable
+        require_output(args.json, "--json")
+    if args.report:
+        require_output(args.report, "--report", directory=True)
+    loaded = load_target(target_ref(chosen_target(args), args.forward, args.backward))
     try:
         results = run(target=loaded, operators=args.operators, epsilon=args.epsilon,
                       threshold=args.threshold, seeds=args.seeds, cases=args.cases,
                       checker=args.checker, jobs=args.jobs, timeout=args.timeout,
                       session=args.session, function=args.function, order=args.order,
                       progress=sys.stderr.isatty(), oracle=args.oracle, shard=args.shard,
-                      executor=args.executor, scheduler=args.scheduler)
+                      executor=args.executor, scheduler=args.scheduler, factors=args.factors)
     except KeyboardInterrupt:
         if args.session:
             sys.stderr.write(f"gradmut: interrupted; finished rows are in {args.session}: "

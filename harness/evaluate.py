@@ -7,6 +7,7 @@ mutant-check costs about one backward call plus a comparison. `evaluate` never r
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import sys
 import time
 from typing import Iterator
@@ -15,8 +16,8 @@ import numpy as np
 
 from harness.check import analytic_gradient, initial_theta, loss_of_theta
 from harness.checkers import CHECKERS, norm_ratio
-from harness.oracle import agrees_exactly
-from harness.gradients import InvalidGradient
+from harness.oracle import EXACT_AGREEMENT, agrees_exactly
+from harness.gradients import InvalidGradient, block_slices
 from harness.loading import with_function
 from harness.records import SENTINEL_ID, CheckConfig, Measurement, Status, WorkItem
 from harness.targets_resolve import LoadedTarget
@@ -27,12 +28,35 @@ from harness.targets_resolve import LoadedTarget
 ULPS = 4
 
 
-def agrees(a: np.ndarray, b: np.ndarray) -> bool:
-    """Return True if the two gradient vectors agree entrywise to within ULPS ulps."""
-    if a.shape != b.shape:
-        return False
+def _close(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Return, entry by entry, whether the two vectors agree to within ULPS ulps."""
     scale = np.maximum(np.abs(a), np.abs(b))
-    return bool(np.all(np.abs(a - b) <= ULPS * np.spacing(scale)))
+    return np.abs(a - b) <= ULPS * np.spacing(scale)
+
+
+def compare_to_reference(grad: np.ndarray, reference: np.ndarray, layout,
+                         exact: bool = False) -> tuple[bool, tuple[str, ...]]:
+    """Return (agrees, changed blocks): whether `grad` equals the reference, and the blocks
+    ("dW2") in which it differs: beyond ULPS ulps from the reference backward, or beyond
+    EXACT_AGREEMENT (a relative norm) from the exact gradient."""
+    slices = block_slices(layout)
+    if grad.shape != reference.shape:
+        return False, tuple(f"d{name}" for name in slices)
+    if exact:
+        if agrees_exactly(grad, reference):
+            return True, ()
+        return False, tuple(f"d{name}" for name, part in slices.items()
+                            if norm_ratio(grad[part], reference[part]) > EXACT_AGREEMENT)
+    close = _close(grad, reference).ravel()
+    if close.all():
+        return True, ()
+    return False, tuple(f"d{name}" for name, part in slices.items() if not close[part].all())
+
+
+def fingerprint(grad: np.ndarray) -> str:
+    """Return a short sha256 of the gradient's float64 bytes (equal iff bitwise equal)."""
+    data = np.ascontiguousarray(grad, dtype=np.float64).tobytes()
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def describe_error(error: BaseException) -> str:
@@ -150,17 +174,19 @@ class Evaluator:
                     for position, base in enumerate(bases)]
         backward_seconds = time.perf_counter() - start
         exact = item.reference == "exact"
+        facts = {"fingerprint": fingerprint(grad)}
         if isinstance(reference, Exception):
             matches = None
         else:
-            matches = agrees_exactly(grad, reference) if exact else agrees(grad, reference)
+            matches, facts["changed"] = compare_to_reference(grad, reference,
+                                                             self.target.layout, exact)
         rows = []
         for base, config, work in zip(bases, configs, prepared):
             if isinstance(work, Exception):
                 rows.append(_forward_failed(base, work))
                 continue
-            rows.append(self._score(item, grad, matches, reference, base, config, work,
-                                    0.0 if rows else backward_seconds))
+            rows.append(self._score(item, grad, matches, reference, {**base, **facts}, config,
+                                    work, 0.0 if rows else backward_seconds))
         return rows
 
     def _prepared_or_error(self, seed: int, config: CheckConfig):

@@ -86,6 +86,12 @@ class Measurement:
     probe: bool = False
     exact_error: float | None = None  # ||g - exact|| / (||g|| + ||exact||), with the oracle
     numeric_error: float | None = None  # the same for the finite-difference gradient
+    # Blocks ("dW2", ...) whose entries differ from the reference's beyond the ulp rule: where
+    # the mutant really changed the gradient (None when it did not run).
+    changed: tuple[str, ...] | None = None
+    # sha256 (first 16 hex digits) of the gradient's float64 bytes: two mutants with equal
+    # fingerprints on every case compute the same gradient, bit for bit (a duplicate bug).
+    fingerprint: str | None = None
 
     @property
     def key(self) -> tuple[str, int, str, float]:

@@ -10,14 +10,14 @@ import sys
 from dataclasses import asdict, replace
 from typing import Iterable, Sequence
 
-from harness.check import require_positive
+from harness.check import require_positive, require_seed
 from harness.checkers import CHECKERS
 from harness.environment import environment
 from harness.errors import UsageError
 from harness.executors import check_executor, make_executor
 from harness.records import (BASELINE_ID, SENTINEL_ID, CheckConfig, FunctionText, Measurement,
                              WorkItem)
-from harness.results import Results, RunConfig, build_results
+from harness.results import SCAN_EPSILONS, Results, RunConfig, build_results
 from harness.session import MutantRecord, Session
 from harness.shards import check_shard, select, shard_label
 from harness.targets_resolve import LoadedTarget, load_target, target_ref
@@ -30,10 +30,10 @@ def parse_seeds(seeds: Sequence[int] | None, cases: int | None) -> tuple[int, ..
     if seeds and cases:
         raise UsageError("give --seeds or --cases, not both", where="--seeds/--cases")
     if cases is not None and cases < 1:
-        raise UsageError(f"--cases must be at least 1, got {cases}", where="--cases")
+        raise UsageError(f"must be at least 1, got {cases}", where="--cases")
     chosen = tuple(seeds) if seeds else tuple(range(1, (cases or 1) + 1))
-    if any(seed < 0 for seed in chosen):
-        raise UsageError("seeds must be >= 0", where="--seeds", fix="pass e.g. --seeds 1,2,3")
+    for seed in chosen:
+        require_seed(seed, "--seeds")
     return tuple(sorted(set(chosen)))
 
 
@@ -47,12 +47,12 @@ def special_records(loaded: LoadedTarget) -> list[MutantRecord]:
 
 
 def mutant_records(loaded: LoadedTarget, operators, function: str | None,
-                   order: int) -> list[MutantRecord]:
+                   order: int, factors=None) -> list[MutantRecord]:
     """Generate the mutants (in memory) and turn them into stored records."""
     from harness.mutants import mutants_for
 
     _, mutants = mutants_for(loaded.target, function=function, operators=operators, order=order,
-                             source=loaded.source)
+                             source=loaded.source, factors=factors)
     return [MutantRecord(m.id, m.operator, m.function, m.line, m.column, m.end_line,
                          m.end_column, m.original, m.mutated, _described(loaded, m),
                          tuple(m.parts),
@@ -70,17 +70,23 @@ def _described(loaded: LoadedTarget, mutant) -> str:
 
 def plan(records: Iterable[MutantRecord], config: RunConfig,
          stored: set[tuple]) -> list[WorkItem]:
-    """Return a work item per mutant with rows missing from the session (resume)."""
+    """Return a work item per mutant with rows missing from the session (resume).
+
+    The baseline is also checked at SCAN_EPSILONS, so a check that fails the unmutated code can
+    be told apart from unmutated code that is wrong (Results.baseline_verdict).
+    """
     check = CheckConfig(config.checker, config.epsilon)
+    scan = tuple(CheckConfig(config.checker, e) for e in SCAN_EPSILONS if e != config.epsilon)
     reference = "exact" if config.oracle else "backward"
     probed = {(key[0], key[1]) for key in stored}
     items = []
     for record in records:
+        configs = (check,) + (scan if record.id == BASELINE_ID else ())
         seeds = tuple(s for s in config.seeds
-                      if (record.id, s, check.checker, check.epsilon) not in stored)
+                      if any((record.id, s, c.checker, c.epsilon) not in stored for c in configs))
         probes = tuple(s for s in config.probe_seeds if (record.id, s) not in probed)
         if seeds or probes:
-            items.append(WorkItem(record.id, record.functions, seeds, (check,), probes,
+            items.append(WorkItem(record.id, record.functions, seeds, configs, probes,
                                   reference))
     return items
 
@@ -115,7 +121,8 @@ def run(target: str | LoadedTarget = "three-layer", operators: Sequence[str] | s
         session: str | None = None, function: str | None = None, order: int = 1,
         progress: bool = False, oracle: str | None = None, forward: str | None = None,
         backward: str | None = None, shard: tuple[int, int] | None = None,
-        executor: str = "local", scheduler: str | None = None) -> Results:
+        executor: str = "local", scheduler: str | None = None,
+        factors: Sequence[float] | None = None) -> Results:
     """Mutate the target's backward pass, check every mutant, and return the Results.
 
     `jobs=0` runs in this process (no isolation, no timeout); `session` names an SQLite file
@@ -129,6 +136,7 @@ def run(target: str | LoadedTarget = "three-layer", operators: Sequence[str] | s
     `shard=(k, n)` runs only the k-th of n deterministic parts of the mutants (k from 1; the
     baseline and sentinel in every part), for `gradmut merge` to combine. `executor="dask"`
     sends the work to the Dask scheduler at `scheduler` (default: a local cluster of `jobs`).
+    `factors` replaces the scale operator's factors (2, 4, 0.5, -1), e.g. (1.001,).
     """
     check_executor(executor, scheduler, jobs)
     shard = None if shard is None else check_shard(shard)
@@ -142,15 +150,20 @@ def run(target: str | LoadedTarget = "three-layer", operators: Sequence[str] | s
                        threshold=require_positive(threshold, "--threshold"), seeds=checked,
                        probe_seeds=tuple(s for s in PROBE_SEEDS if s not in checked),
                        order=order)
-    require_positive(timeout, "--timeout")
+    require_positive(timeout, "--timeout", "10")
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 0):
+        raise UsageError(f"must be an integer >= 0, got {jobs!r}", where="--jobs",
+                         fix="pass e.g. --jobs 2 (0 runs in this process)")
     loaded = target if isinstance(target, LoadedTarget) else load_target(
         target_ref(target, forward, backward))
     oracle_name, notices = check_oracle(oracle, loaded, checked + config.probe_seeds)
     config = replace(config, oracle=oracle_name)
     env = environment()
-    records = special_records(loaded) + mutant_records(loaded, operators, function, order)
+    records = special_records(loaded) + mutant_records(loaded, operators, function, order,
+                                                       factors)
     config = replace(config, function=function or loaded.target.function_label,
-                     operators=tuple(sorted({r.operator for r in records[2:]})))
+                     operators=tuple(sorted({r.operator for r in records[2:]})),
+                     factors=tuple(float(k) for k in factors or ()))
     records = select(records, shard)  # after the config: every shard stores the same one
     store = Session.open(session, loaded.target.name, loaded.source_sha256,
                          {"environment": _json(env), "source": loaded.source,
@@ -161,7 +174,7 @@ def run(target: str | LoadedTarget = "three-layer", operators: Sequence[str] | s
         items = plan(records, config, store.stored_keys(exact=bool(config.oracle)))
         _execute(loaded, items, store, jobs, timeout, progress, executor, scheduler)
         return build_results(loaded.target.name, config, env, loaded.filename, loaded.source,
-                             records, store.measurements(), notices)
+                             records, store.measurements(), tuple(store.notices) + notices)
     finally:
         store.close()
 

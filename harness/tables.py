@@ -54,16 +54,30 @@ def change(mutant) -> str:
     return f"{mutant.original} -> {mutant.mutated}"
 
 
+def withheld_because(results) -> str | None:
+    """Why no score is reported, or None when the run can be trusted."""
+    from harness.results import BaselineVerdict
+
+    if results.sentinel.outcome is not Outcome.CAUGHT:
+        return "withheld (sentinel not caught)"
+    if results.baseline_verdict is BaselineVerdict.WRONG:
+        return "withheld (the unmutated backward looks wrong)"
+    return None
+
+
 def summary_table(results) -> Table:
-    """Counts per outcome, then the two scores (withheld when the sentinel got through)."""
-    summary = results.summary
-    withheld = "withheld (sentinel not caught)"
+    """Counts per outcome, then the two scores (withheld when the run cannot be trusted), and
+    how many mutants repeat another's bug."""
+    summary, withheld = results.summary, withheld_because(results)
     rows = [(name, str(summary.counts[name])) for name in OUTCOME_ORDER]
     rows += [("total", str(summary.total)),
-             ("score caught/(caught+missed)",
-              format_score(summary.score) if results.trusted else withheld),
-             ("score counting crashes as kills (PIT)",
-              format_score(summary.pit_score) if results.trusted else withheld)]
+             ("score caught/(caught+missed)", withheld or format_score(summary.score)),
+             ("score counting crashes as kills (PIT)", withheld or format_score(summary.pit_score))]
+    if results.duplicates:
+        distinct = summarize(r.outcome for r in results.mutants
+                             if r.mutant.id not in results.duplicates)
+        rows += [("duplicates (same gradients as another mutant)", str(len(results.duplicates))),
+                 ("score over distinct bugs", withheld or format_score(distinct.score))]
     return Table("Summary", ("outcome", "mutants"), tuple(rows))
 
 
@@ -82,11 +96,22 @@ def mutants_table(results) -> Table:
     """
     threshold = results.config.threshold
     rows = tuple((r.mutant.id, r.mutant.operator, str(r.mutant.line), change(r.mutant),
-                  r.outcome.value, format_float(r.verdict.difference), r.verdict.blamed or "-",
-                  format_float(r.verdict.margin(threshold)))
+                  r.outcome.value, format_float(r.verdict.difference), blamed(r),
+                  format_float(r.verdict.margin(threshold)),
+                  results.duplicates.get(r.mutant.id, "-"))
                  for r in sorted_mutants(results))
     return Table("Mutants", ("id", "operator", "line", "original -> mutated", "outcome",
-                             "difference", "blamed", "margin"), rows)
+                             "difference", "blamed", "margin", "same bug as"), rows)
+
+
+def blamed(result) -> str:
+    """The block the check blames, for a caught mutant only: elsewhere it blames noise."""
+    return (result.verdict.blamed or "-") if result.outcome is Outcome.CAUGHT else "-"
+
+
+def changed(result) -> set[str]:
+    """The blocks a mutant really changes, on any checked or probe case."""
+    return {block for m in result.measurements for block in (m.changed or ())}
 
 
 def operators_table(results) -> Table:
@@ -104,25 +129,28 @@ def operators_table(results) -> Table:
 
 
 def blocks_table(results) -> Table:
-    """Per gradient block: how often a bug the check blames there is caught, and its smallest
-    difference there (the block where the check is closest to blind).
+    """Per gradient block: how often a bug there is caught, and the smallest difference the
+    check reported on that block for such a bug (where the check is closest to blind).
 
-    A caught or missed mutant counts for its blamed block, the one with the largest difference;
-    crashed, invalid, timed-out and equivalent mutants show the check nothing and count nowhere.
+    A bug is "there" when it changes the block's gradient (its entries differ from the
+    reference beyond the ulp rule), so one bug upstream counts for every block it reaches.
+    Crashed, invalid, timed-out and equivalent mutants show the check nothing and count nowhere.
     """
     judged = [r for r in results.mutants if r.outcome in (Outcome.CAUGHT, Outcome.MISSED)]
-    blocks = sorted(set(results.baseline.per_parameter) | {r.verdict.blamed for r in judged})
+    blocks = list(results.baseline.per_parameter) or sorted(set().union(*map(changed, judged)))
     rows = []
     for block in blocks:
-        here = [r for r in judged if r.verdict.blamed == block]
+        here = [r for r in judged if block in changed(r)]
         summary = summarize(r.outcome for r in here)
-        least = min(here, key=lambda r: (r.verdict.difference, r.mutant.id)) if here else None
+        least = min(here, key=lambda r: (r.per_parameter.get(block, 0.0), r.mutant.id)) \
+            if here else None
         rows.append((block, str(len(here)), str(summary.counts["caught"]),
                      str(summary.counts["missed"]), format_score(summary.score),
-                     format_float(least.verdict.difference) if least else "-",
+                     format_float(least.per_parameter.get(block)) if least else "-",
                      least.mutant.id if least else "-"))
-    return Table("Per gradient block", ("block", "mutants", "caught", "missed", "score",
-                                        "smallest difference", "at mutant"), tuple(rows))
+    return Table("Per gradient block", ("block", "mutants changing it", "caught", "missed",
+                                        "score", "smallest difference there", "at mutant"),
+                 tuple(rows))
 
 
 def missed_table(results) -> Table:
@@ -146,9 +174,11 @@ def setting_table(results) -> Table:
             ("cases (seeds)", format_seeds(config.seeds)),
             ("probe cases (seeds)", format_seeds(config.probe_seeds) or "-"),
             ("operators", ", ".join(config.operators) or "-"), ("order", str(config.order)),
+            ("scale factors", ", ".join(f"{k:g}" for k in config.factors) or "2, 4, 0.5, -1"),
             ("equivalence judged against", "autograd (exact)" if config.oracle
              else "the reference backward"),
             ("baseline difference", format_float(results.baseline.verdict.difference)),
+            ("baseline", results.baseline_verdict.value),
             ("sentinel", results.sentinel.outcome.value),
             ("python", env.get("python", "-")), ("numpy", env.get("numpy", "-")),
             ("machine", f"{env.get('machine', '-')} {env.get('system', '')}".strip()),
@@ -166,25 +196,55 @@ def report_tables(results) -> list[Table]:
 
 def baseline_lines(results) -> list[str]:
     """Say in words how the unmutated backward fares and whether the run can be trusted."""
+    from harness.results import BaselineVerdict
+
     config, baseline = results.config, results.baseline.verdict
-    lines = []
-    if baseline.difference is None:
-        lines.append(f"baseline: the unmutated backward failed: {baseline.reason}")
-    elif results.false_alarm:
-        lines.append(f"baseline: FALSE ALARM: the correct backward's difference "
-                     f"{format_float(baseline.difference)} exceeds the threshold "
-                     f"{format_float(config.threshold)}: this check fails correct code "
-                     f"(at epsilon {format_float(config.epsilon)} the finite difference's "
-                     f"own error is that large)")
+    verdict, at = results.baseline_verdict, f"at epsilon {format_float(config.epsilon)}"
+    threshold = format_float(config.threshold)
+    if verdict is BaselineVerdict.FAILED:
+        lines = [f"baseline: the unmutated backward failed: {baseline.reason}; no mutant can "
+                 "be judged against it"]
+    elif verdict is BaselineVerdict.PASSES:
+        lines = [f"baseline: the unmutated backward scores {format_float(baseline.difference)} "
+                 f"{at}; the threshold {threshold} sits "
+                 f"{config.threshold / baseline.difference:.1f}x above this noise floor"
+                 if baseline.difference else
+                 f"baseline: the unmutated backward scores 0 {at}"]
+    elif verdict is BaselineVerdict.FALSE_ALARM:
+        passing = results.passing_epsilons
+        why = ("its gradient equals the exact one to rounding, so all of it is the finite "
+               "difference's own error" if config.oracle else
+               f"it passes at epsilon {', '.join(f'{e:g}' for e in passing)}, so the finite "
+               "difference's own error is that large here, not the backward's")
+        lines = [f"baseline: FALSE ALARM: the check fails the unmutated backward {at} "
+                 f"(difference {format_float(baseline.difference)} > threshold {threshold}); "
+                 f"{why}"]
     else:
-        lines.append(f"baseline: the correct backward scores {format_float(baseline.difference)}"
-                     f"; the threshold {format_float(config.threshold)} sits "
-                     f"{config.threshold / baseline.difference:.1f}x above this noise floor")
-    if not results.trusted:
+        scanned = ", ".join(f"{m.epsilon:g}" for m in results.baseline_scan if m.seed ==
+                            config.seeds[0])
+        why = (f"its error against the exact gradient is "
+               f"{format_float(_worst_exact(results))}" if config.oracle else
+               f"and at epsilon {scanned} too")
+        lines = [f"baseline: the unmutated backward FAILS the check {at} (difference "
+                 f"{format_float(baseline.difference)} > threshold {threshold}) {why}: it looks "
+                 "wrong. Every mutant is compared with it as the reference, so no score is "
+                 f"reported; run 'gradmut diagnose {display_path(results.source_path)}' to "
+                 "locate the bug"]
+    if results.sentinel.outcome is not Outcome.CAUGHT:
         lines.append(f"sentinel NOT caught ({results.sentinel.verdict.reason}): even a doubled "
                      "gradient passes this check, so no score is reported; lower the threshold "
                      "or fix epsilon")
+    if results.duplicates:
+        lines.append(f"{len(results.duplicates)} mutants compute the same gradients as another "
+                     "mutant, bit for bit, on every case (the same bug written twice); "
+                     "'same bug as' names it")
     return lines
+
+
+def _worst_exact(results) -> float | None:
+    errors = [m.exact_error for m in results.baseline.measurements
+              if not m.probe and m.exact_error is not None]
+    return max(errors) if errors else None
 
 
 def render(table: Table, fmt: str) -> str:

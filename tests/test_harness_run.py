@@ -122,3 +122,51 @@ def test_several_cases_record_per_case_detail():
     result = next(iter(results.mutants))
     assert {m.seed for m in result.measurements if not m.probe} == {1, 2}
     assert result.verdict.checked_cases == 2
+
+
+def test_each_row_says_which_blocks_the_mutant_really_changed(results):
+    """dW2 x2 touches dW2 only; a scaled dZ3 reaches every block upstream of it."""
+    first = lambda mutant_id: next(m for m in by_id(results)[mutant_id].measurements
+                                   if not m.probe)
+    assert first("scale-49-dW2-x2").changed == ("dW2",)
+    assert first("scale-55-db1-coef4").changed == ("db1",)
+    assert set(first("scale-43-dZ3-x2").changed) == {"dW1", "db1", "dW2", "db2", "dW3", "db3"}
+    assert first("reduction-55-db1-nokeepdims").changed == ()
+
+
+def test_the_same_bug_written_twice_is_named_a_duplicate(results):
+    """`-(A3 - Y)` and `(A3 - Y) * -1` compute the same gradients, bit for bit."""
+    assert results.duplicates["sign-43-dZ3-neg"] == "scale-43-dZ3-xm1"
+    assert results.duplicates["scale-55-db1-x4"] == "scale-55-db1-coef4"
+    # `1./m * np.dot(dZ2, A1.T) * 2` is `2./m * np.dot(dZ2, A1.T)`, to the last bit
+    assert results.duplicates["scale-49-dW2-x2"] == "scale-49-dW2-coef2"
+    assert "scale-49-dW2-coef2" not in results.duplicates and \
+        "scale-47-dA2-x2" not in results.duplicates
+    assert all(by_id(results)[i].outcome in (Outcome.CAUGHT, Outcome.MISSED)
+               for i in results.duplicates)
+
+
+def test_per_block_table_counts_the_bugs_that_change_each_block(results):
+    from harness.tables import blocks_table
+
+    rows = {row[0]: row for row in blocks_table(results).rows}
+    changing_dW3 = [r for r in results.mutants if r.outcome in (Outcome.CAUGHT, Outcome.MISSED)
+                    and any("dW3" in (m.changed or ()) for m in r.measurements)]
+    assert rows["dW3"][1] == str(len(changing_dW3)) and len(changing_dW3) > 0
+    assert set(rows) == {"dW1", "db1", "dW2", "db2", "dW3", "db3"}
+
+
+def test_a_wrong_backward_is_not_called_a_false_alarm_and_gets_no_score(tmp_path, capsys):
+    from harness.results import BaselineVerdict
+
+    student = tmp_path / "student.py"
+    student.write_text(get_target("three-layer").variant_path("buggy").read_text())
+    wrong = run_module.run(str(student), operators=["normalization"])
+    assert wrong.baseline_verdict is BaselineVerdict.WRONG and not wrong.trusted
+    assert len(wrong.baseline_scan) == 3  # checked at 1e-6, 1e-5, 1e-4 as well
+    assert main(["run", str(student), "--operators", "normalization", "--fail-under", "0"]) == 1
+    out = capsys.readouterr().out
+    assert "FAILS the check" in out and "gradmut diagnose" in out and "FALSE ALARM" not in out
+    noisy = run_module.run("three-layer", operators=["normalization"], threshold=1e-7)
+    assert noisy.baseline_verdict is BaselineVerdict.FALSE_ALARM and noisy.trusted
+    assert noisy.passing_epsilons == (1e-6, 1e-5, 1e-4)

@@ -129,3 +129,77 @@ def test_ctrl_c_stops_cleanly_and_the_rerun_completes(tmp_path):
     partial = count_rows(path)
     assert main(["run", "--cases", "200", "--jobs", "1", "--session", str(path)]) == 0
     assert count_rows(path) > partial
+
+
+def test_a_session_in_a_missing_directory_is_one_line(tmp_path, capsys):
+    path = tmp_path / "no" / "such" / "dir" / "s.db"
+    assert main(["run", "--operators", "scale", "--session", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "directory" in err and not path.parent.exists()
+
+
+def test_a_damaged_session_is_refused_and_left_as_it_is(tmp_path, capsys):
+    """A real session with pages overwritten mid-file: refused before anything is written."""
+    path = tmp_path / "damaged.db"
+    assert main(["run", "--operators", "scale", "--cases", "8", "--session", str(path)]) == 0
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 8192] = b"\xa5" * 8192
+    path.write_bytes(bytes(data))
+    capsys.readouterr()
+    assert main(["run", "--operators", "scale", "--cases", "8", "--session", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a readable gradmut session" in err
+    assert path.read_bytes() == bytes(data)
+
+
+def test_a_session_of_another_file_with_the_same_name_is_refused(tmp_path, capsys):
+    """a/student.py and b/student.py are both target 'student.py': b must not wipe a's rows."""
+    source = open("targets/three_layer.py").read()
+    for folder, text in (("a", source), ("b", source.replace("1./m * np.dot(dZ3", "np.dot(dZ3"))):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "student.py").write_text(text)
+    path = tmp_path / "s.db"
+    options = ["--operators", "reduction", "--session", str(path)]
+    assert main(["run", str(tmp_path / "a" / "student.py"), *options]) == 0
+    before = digest(path)
+    capsys.readouterr()
+    assert main(["run", str(tmp_path / "b" / "student.py"), *options]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "another file" in err
+    assert digest(path) == before
+
+
+def test_an_edited_source_drops_its_rows_and_says_so(tmp_path, capsys):
+    student = tmp_path / "student.py"
+    source = open("targets/three_layer.py").read()
+    student.write_text(source)
+    argv = ["run", str(student), "--operators", "reduction", "--session", str(tmp_path / "s.db")]
+    assert main(argv) == 0
+    student.write_text(source + "\n# edited\n")
+    capsys.readouterr()
+    assert main(argv) == 0
+    assert "the source changed since this session was written" in capsys.readouterr().err
+
+
+def test_rows_from_another_environment_are_noted_and_both_kept(tmp_path, capsys):
+    import json
+
+    path = tmp_path / "s.db"
+    argv = ["run", "--operators", "reduction", "--cases", "2", "--session", str(path)]
+    assert main(argv) == 0
+    with sqlite3.connect(path) as connection:
+        (text,) = connection.execute("SELECT value FROM meta WHERE key = 'environment'")\
+            .fetchone()
+        other = {**json.loads(text), "numpy": "1.26.4"}
+        connection.execute("UPDATE meta SET value = ? WHERE key = 'environments'",
+                           (json.dumps([other]),))
+    capsys.readouterr()
+    assert main(argv) == 0
+    assert "another environment (numpy 1.26.4)" in capsys.readouterr().err
+    with sqlite3.connect(path) as connection:
+        (text,) = connection.execute("SELECT value FROM meta WHERE key = 'environments'")\
+            .fetchone()
+        (current,) = connection.execute("SELECT value FROM meta WHERE key = 'environment'")\
+            .fetchone()
+    assert [e["numpy"] for e in json.loads(text)] == ["1.26.4", json.loads(current)["numpy"]]
