@@ -47,7 +47,7 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=handle)
 
 
-def render_screen(results, fmt: str, show_all: bool, loaded=None) -> str:
+def render_screen(results, fmt: str, show_all: bool) -> str:
     from harness.environment import describe
     from harness.formatting import format_float, format_seeds
     from harness.tables import (baseline_lines, missed_table, mutants_table, operators_table,
@@ -62,10 +62,6 @@ def render_screen(results, fmt: str, show_all: bool, loaded=None) -> str:
     tables = [summary_table(results), operators_table(results)]
     tables.append(mutants_table(results) if show_all else missed_table(results))
     for table in tables:
-        if loaded is not None and loaded.line_map:  # a notebook: lines as cell and line
-            from harness.notebooks import cell_lines
-
-            table = cell_lines(table, loaded)
         if table.rows:
             lines += [table.title, render(table, fmt), ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -123,7 +119,7 @@ def handle(args, out) -> int:
     else:
         if args.json:
             _write(args.json, text)
-        out.write(render_screen(results, args.format, args.all, loaded))
+        out.write(render_screen(results, args.format, args.all))
         if killed is not None:
             out.write(killed.render(args.format, args.all))
     if args.report:

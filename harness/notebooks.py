@@ -124,18 +124,3 @@ def with_function_replaced(path: Path, line_map: dict, first_line: int, line_cou
         if other.cell_type == "code":
             other.outputs, other.execution_count = [], None
     return notebook
-
-
-def cell_lines(table, loaded):
-    """Return the table with its 'line' column as the notebook's 'cell C, line L'."""
-    from dataclasses import replace
-
-    if "line" not in table.headers:
-        return table
-    column = table.headers.index("line")
-
-    def relabel(value: str) -> str:
-        return loaded.where(int(value)) if value.isdigit() else value
-
-    rows = tuple(row[:column] + (relabel(row[column]),) + row[column + 1:] for row in table.rows)
-    return replace(table, rows=rows)

@@ -86,7 +86,7 @@ class PytestKills:
     module: str
     verdicts: dict[str, str]
     by_check: dict[str, str]  # each mutant's gradient-check outcome
-    changes: dict[str, tuple[int, str]]  # id -> (line, "original -> mutated")
+    changes: dict[str, tuple[str, str]]  # id -> (line or "cell C, line L", "orig -> mutated")
 
     def groups(self) -> dict[str, list[str]]:
         """Split the mutants by who killed them (the check's crashes count as its kills)."""
@@ -115,7 +115,7 @@ class PytestKills:
                          f"(equivalent to the check); the unit tests fail {killed} of them")
         check_only = groups["gradient check only"]
         listed = groups["unit tests only"] + (check_only if show_all else check_only[:SHOWN])
-        differ = tuple((i, str(self.changes[i][0]), self.changes[i][1], self.by_check[i],
+        differ = tuple((i, self.changes[i][0], self.changes[i][1], self.by_check[i],
                         self.verdicts[i]) for i in listed)
         if differ:
             lines += ["", "Where they disagree", render(Table(
@@ -240,5 +240,6 @@ def kill_with_pytest(loaded, results, test_file: str, jobs: int | None = None,
                             jobs or default_jobs())
     return PytestKills(test_file, names[0], verdicts,
                        {r.mutant.id: r.outcome.value for r in results.mutants},
-                       {r.mutant.id: (r.mutant.line, f"{r.mutant.original} -> {r.mutant.mutated}")
+                       {r.mutant.id: (loaded.where(r.mutant.line).removeprefix("line "),
+                                      f"{r.mutant.original} -> {r.mutant.mutated}")
                         for r in results.mutants})

@@ -67,12 +67,16 @@ class MutantResult:
         return next((m.error for m in self.measurements if m.error and not m.probe), None)
 
     @property
+    def worst(self) -> Measurement | None:
+        """The checked case with the largest difference (None if none ran)."""
+        checked = [m for m in self.measurements if not m.probe and m.status is Status.OK]
+        return max(checked, key=lambda m: m.difference) if checked else None
+
+    @property
     def per_parameter(self) -> dict[str, float]:
         """Per-block differences on the case with the largest difference."""
-        checked = [m for m in self.measurements if not m.probe and m.status is Status.OK]
-        if not checked:
-            return {}
-        return max(checked, key=lambda m: m.difference).per_parameter
+        worst = self.worst
+        return worst.per_parameter if worst else {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,15 @@ class Results:
     # id -> the id of the first mutant (in report order) computing the same gradient, bit for
     # bit, on every case: the same bug written twice (e.g. `x * -1` and `-x`).
     duplicates: dict[str, str] = field(default_factory=dict)
+    # A notebook's assembled-module line -> (cell, line in cell), both 1-based; None for a file.
+    line_map: dict[int, tuple[int, int]] | None = None
+
+    def where(self, line: int) -> str:
+        """Return a line as the user sees it: '12', or 'cell 4, line 12' in a notebook."""
+        if self.line_map and line in self.line_map:
+            cell, cell_line = self.line_map[line]
+            return f"cell {cell}, line {cell_line}"
+        return str(line)
 
     @property
     def trusted(self) -> bool:
@@ -146,7 +159,7 @@ class Results:
                              self.environment, self.source_path, self.source,
                              [r.mutant for r in everything],
                              [m for r in everything for m in r.measurements]
-                             + list(self.baseline_scan), self.notices)
+                             + list(self.baseline_scan), self.notices, self.line_map)
 
     def _repr_markdown_(self) -> str:
         from harness.tables import results_markdown
@@ -161,7 +174,8 @@ class Results:
 
 def build_results(target: str, config: RunConfig, environment: dict, source_path: str,
                   source: str, mutants: list[MutantRecord],
-                  measurements: list[Measurement], notices: tuple[str, ...] = ()) -> Results:
+                  measurements: list[Measurement], notices: tuple[str, ...] = (),
+                  line_map: dict | None = None) -> Results:
     """Classify each mutant's rows for `config` and bundle everything, sorted by line then id."""
     wanted = set(config.seeds) | set(config.probe_seeds)
     rows: dict[str, list[Measurement]] = {}
@@ -185,7 +199,7 @@ def build_results(target: str, config: RunConfig, environment: dict, source_path
     return Results(target, config, environment, source_path, source, baseline, sentinel,
                    ordered, summarize(r.outcome for r in ordered), tuple(notices),
                    tuple(sorted(scan, key=lambda m: (m.epsilon, m.seed))),
-                   find_duplicates(ordered))
+                   find_duplicates(ordered), dict(line_map) if line_map else None)
 
 
 def find_duplicates(results: Sequence[MutantResult]) -> dict[str, str]:

@@ -168,13 +168,16 @@ def run(target: str | LoadedTarget = "three-layer", operators: Sequence[str] | s
     store = Session.open(session, loaded.target.name, loaded.source_sha256,
                          {"environment": _json(env), "source": loaded.source,
                           "config": _json(asdict(config)), "source_path": loaded.filename,
-                          "shard": shard_label(shard)})
+                          "shard": shard_label(shard),
+                          "line_map": _json(sorted(loaded.line_map.items()))
+                          if loaded.line_map else ""})
     try:
         store.add_mutants(records)
         items = plan(records, config, store.stored_keys(exact=bool(config.oracle)))
         _execute(loaded, items, store, jobs, timeout, progress, executor, scheduler)
         return build_results(loaded.target.name, config, env, loaded.filename, loaded.source,
-                             records, store.measurements(), tuple(store.notices) + notices)
+                             records, store.measurements(), tuple(store.notices) + notices,
+                             loaded.line_map)
     finally:
         store.close()
 

@@ -92,16 +92,26 @@ def mutants_table(results) -> Table:
     """Every mutant: where, what, verdict, difference, blamed block and margin.
 
     Sorted by outcome severity (missed, timeout, crashed, invalid, caught, equivalent), then
-    line, then id, so the check's blind spots come first.
+    line, then id, so the check's blind spots come first. With the oracle, each difference is
+    split into the mutant's own error and the finite difference's (both against the exact
+    gradient, on the case with the largest difference).
     """
-    threshold = results.config.threshold
-    rows = tuple((r.mutant.id, r.mutant.operator, str(r.mutant.line), change(r.mutant),
-                  r.outcome.value, format_float(r.verdict.difference), blamed(r),
-                  format_float(r.verdict.margin(threshold)),
-                  results.duplicates.get(r.mutant.id, "-"))
-                 for r in sorted_mutants(results))
-    return Table("Mutants", ("id", "operator", "line", "original -> mutated", "outcome",
-                             "difference", "blamed", "margin", "same bug as"), rows)
+    threshold, oracle = results.config.threshold, results.config.oracle
+    rows = []
+    for r in sorted_mutants(results):
+        row = (r.mutant.id, r.mutant.operator, results.where(r.mutant.line), change(r.mutant),
+               r.outcome.value, format_float(r.verdict.difference), blamed(r),
+               format_float(r.verdict.margin(threshold)), results.duplicates.get(r.mutant.id, "-"))
+        if oracle:
+            worst = r.worst
+            row += (format_float(worst.exact_error if worst else None),
+                    format_float(worst.numeric_error if worst else None))
+        rows.append(row)
+    headers = ("id", "operator", "line", "original -> mutated", "outcome", "difference",
+               "blamed", "margin", "same bug as")
+    if oracle:
+        headers += ("mutant's error (exact)", "check's own error")
+    return Table("Mutants", headers, tuple(rows))
 
 
 def blamed(result) -> str:
@@ -156,7 +166,7 @@ def blocks_table(results) -> Table:
 def missed_table(results) -> Table:
     """The mutants the check did not see, with why (e.g. hidden by dead ReLU units)."""
     threshold = results.config.threshold
-    rows = tuple((r.mutant.id, str(r.mutant.line), change(r.mutant),
+    rows = tuple((r.mutant.id, results.where(r.mutant.line), change(r.mutant),
                   format_float(r.verdict.difference), format_float(r.verdict.margin(threshold)),
                   r.verdict.reason)
                  for r in results.mutants if r.outcome is Outcome.MISSED)
