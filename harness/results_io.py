@@ -1,30 +1,33 @@
 """Results as one JSON object and back: `gradmut run --json` writes it, `report` reads it.
 
-The object carries every stored fact (each mutant's rows, the source), so a report made from the
-JSON equals one made from the session.
+The object carries every stored fact (each mutant's rows, with every Measurement field, and
+the source), so a report made from the JSON equals one made from the session. Reading checks
+the whole shape first (results_schema), so a corrupt file is one UsageError naming the field.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 
 from harness.errors import UsageError
 from harness.records import FunctionText, Measurement, Status
-from harness.results import MutantResult, Results, RunConfig, build_results
+from harness.results import MutantResult, Results, build_results
+from harness.results_schema import FIX, FORMAT_VERSION, ResultsShape
 from harness.session import MutantRecord
 
-FORMAT_VERSION = 1
+CASE_FIELDS = tuple(f.name for f in fields(Measurement) if f.name != "mutant_id")
 
 
 def _measurement_json(m: Measurement) -> dict:
-    return {"seed": m.seed, "checker": m.checker, "epsilon": m.epsilon, "status": m.status.value,
-            "difference": m.difference, "per_parameter": m.per_parameter,
-            "matches_reference": m.matches_reference, "error": m.error, "seconds": m.seconds,
-            "probe": m.probe, "exact_error": m.exact_error, "numeric_error": m.numeric_error}
+    """Return one row as a case object: every Measurement field but the mutant's id."""
+    data = {name: getattr(m, name) for name in CASE_FIELDS}
+    data["status"] = m.status.value
+    return {key: list(value) if isinstance(value, tuple) else value
+            for key, value in data.items()}
 
 
-def _mutant_json(result: MutantResult, threshold: float) -> dict:
+def _mutant_json(result: MutantResult, threshold: float, extra_rows=()) -> dict:
     m, verdict = result.mutant, result.verdict
     return {"id": m.id, "operator": m.operator, "function": m.function, "line": m.line,
             "column": m.column, "end_line": m.end_line, "end_column": m.end_column,
@@ -35,17 +38,20 @@ def _mutant_json(result: MutantResult, threshold: float) -> dict:
             "per_parameter": result.per_parameter, "error": result.error,
             "seconds": result.seconds,
             "functions": [[f.name, f.first_line, f.source] for f in m.functions],
-            "cases": [_measurement_json(x) for x in result.measurements]}
+            "cases": [_measurement_json(x) for x in (*result.measurements, *extra_rows)]}
 
 
 def results_to_json(results: Results) -> dict:
-    """Return the results as a JSON-able dict (keys as documented in the README)."""
+    """Return the results as a JSON-able dict (keys as documented in the README).
+
+    The baseline's cases include its rows at the other scanned epsilons.
+    """
     config = asdict(results.config)
     threshold = results.config.threshold
     return {"format_version": FORMAT_VERSION, "target": results.target, "config": config,
             "environment": results.environment, "source_path": results.source_path,
             "source": results.source,
-            "baseline": _mutant_json(results.baseline, threshold),
+            "baseline": _mutant_json(results.baseline, threshold, results.baseline_scan),
             "sentinel": _mutant_json(results.sentinel, threshold),
             "trusted": results.trusted, "false_alarm": results.false_alarm,
             "mutants": [_mutant_json(r, threshold) for r in results.mutants],
@@ -56,35 +62,46 @@ def dumps(results: Results) -> str:
     return json.dumps(results_to_json(results), indent=1, sort_keys=True) + "\n"
 
 
-def results_from_json(data: dict) -> Results:
-    """Rebuild a Results bundle from `results_to_json`'s output (verdicts re-derived)."""
-    config = RunConfig(**{key: tuple(value) if isinstance(value, list) else value
-                          for key, value in data["config"].items()})
-    records, rows = [], []
-    for entry in [data["baseline"], data["sentinel"], *data["mutants"]]:
-        records.append(MutantRecord(
-            entry["id"], entry["operator"], entry["function"], entry["line"], entry["column"],
-            entry["end_line"], entry["end_column"], entry["original"], entry["mutated"],
-            entry["description"], tuple(entry["parts"]),
-            tuple(FunctionText(*f) for f in entry["functions"])))
-        rows += [Measurement(entry["id"], c["seed"], c["checker"], c["epsilon"],
-                             Status(c["status"]), c["difference"], c["per_parameter"],
-                             c["matches_reference"], c["error"], c["seconds"], c["probe"],
-                             c.get("exact_error"), c.get("numeric_error"))
-                 for c in entry["cases"]]
-    return build_results(data["target"], config, data["environment"], data["source_path"],
-                         data["source"], records, rows, tuple(data.get("notices", ())))
+def _record(entry: dict) -> MutantRecord:
+    return MutantRecord(entry["id"], entry["operator"], entry["function"], entry["line"],
+                        entry["column"], entry["end_line"], entry["end_column"],
+                        entry["original"], entry["mutated"], entry["description"],
+                        tuple(entry["parts"]), tuple(FunctionText(*f) for f in entry["functions"]))
+
+
+def _measurement(mutant_id: str, case: dict) -> Measurement:
+    values = {name: tuple(case[name]) if isinstance(case[name], list) else case[name]
+              for name in CASE_FIELDS if name in case}
+    return Measurement(mutant_id, **{**values, "status": Status(case["status"])})
+
+
+def results_from_json(data, where: str | None = None) -> Results:
+    """Rebuild a Results bundle from `results_to_json`'s output (verdicts re-derived).
+
+    Every field is checked first: bad data is a UsageError naming the field (`where`: the file).
+    """
+    shape = ResultsShape(data, where)
+    shape.check(data)
+    entries = [data["baseline"], data["sentinel"], *data["mutants"]]
+    rows = [_measurement(entry["id"], case) for entry in entries for case in entry["cases"]]
+    return build_results(data["target"], shape.config, data["environment"],
+                         data["source_path"], data["source"], [_record(e) for e in entries],
+                         rows, tuple(data.get("notices", ())))
 
 
 def load_json(path: str | Path) -> Results:
     """Read a results JSON file, or raise a UsageError saying what is wrong with it."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return results_from_json(data)
+        text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise UsageError(f"cannot read results file ({error.strerror})", where=str(path),
                          fix="check the path") from None
-    except (ValueError, KeyError, TypeError) as error:
-        raise UsageError(f"not a gradmut results JSON ({error.__class__.__name__}: {error})",
-                         where=str(path), fix="pass a file written by 'gradmut run --json'")\
-            from None
+    except UnicodeDecodeError:
+        raise UsageError("not a gradmut results JSON (not UTF-8 text)", where=str(path),
+                         fix=FIX) from None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise UsageError(f"not a gradmut results JSON (not JSON: {error})", where=str(path),
+                         fix=FIX) from None
+    return results_from_json(data, str(path))
