@@ -1,9 +1,11 @@
-"""`gradmut report`: turn a session or a results JSON into tables, LaTeX, HTML, Stryker or a plot."""
+"""`gradmut report`: a session or a results JSON as tables, LaTeX, HTML, Stryker or a plot."""
 from __future__ import annotations
 
 import sys
 
 from harness.cli_common import float_option
+
+TABLE_NAMES = "summary, mutants, operators, blocks, missed, setting"
 
 
 def register(subparsers) -> None:
@@ -14,9 +16,13 @@ def register(subparsers) -> None:
     parser.add_argument("path", metavar="SESSION_OR_JSON",
                         help="a session file (gradmut run --session) or a results JSON")
     parser.add_argument("--format", default="simple",
-                        help="plain, simple, github, pipe, latex, latex_booktabs, html, csv "
-                             "(the mutants table), json (results), stryker, png, or all "
-                             "(every format into --out DIR); default simple")
+                        help="plain, simple, github, pipe, latex, latex_booktabs, "
+                             "latex_longtable, html, csv (one table: --table), json (the "
+                             "results JSON; with --table that table's rows), stryker, png, or "
+                             "all (every format into --out DIR); default simple")
+    parser.add_argument("--table", metavar="NAME",
+                        help=f"only this table: {TABLE_NAMES} (default: every table; "
+                             "for csv the mutants)")
     parser.add_argument("--out", metavar="PATH",
                         help="file to write (default: stdout); the directory for --format all")
     parser.add_argument("--threshold", type=float_option("--threshold"),
@@ -27,10 +33,12 @@ def register(subparsers) -> None:
 def handle(args, out) -> int:
     from harness.check import require_positive
     from harness.errors import UsageError
+    from harness.report import check_table
     from harness.report_files import (check_format, load_results, report_bytes, write_file,
                                       write_reports)
 
     fmt = check_format(args.format)
+    table = check_table(args.table, fmt)
     if fmt in ("all", "png") and not args.out:
         raise UsageError(f"--format {fmt} writes files", where="--out",
                          fix="pass --out DIR for all, --out FILE.png for png")
@@ -43,7 +51,7 @@ def handle(args, out) -> int:
             sys.stderr.write(f"gradmut: note: {note}\n")
         out.write("".join(f"wrote {path}\n" for path in written))
     elif args.out:
-        write_file(args.out, report_bytes(results, fmt))
+        write_file(args.out, report_bytes(results, fmt, table))
     else:
-        out.write(report_bytes(results, fmt).decode("utf-8"))
+        out.write(report_bytes(results, fmt, table).decode("utf-8"))
     return 0

@@ -1,8 +1,8 @@
 """A whole report as one string: a title, the setting in words, the six tables, missed diffs.
 
 One document builder serves Markdown, LaTeX, HTML and plain text through small styles, so every
-format carries the same sections and the same digits; CSV (the mutants table), the results JSON
-and the Stryker JSON are one call each.
+format carries the same sections and the same digits; one table alone (any format, CSV by
+default the mutants table), the results JSON and the Stryker JSON are one call each.
 """
 from __future__ import annotations
 
@@ -13,12 +13,16 @@ import textwrap
 from harness.errors import UsageError
 from harness.formatting import format_float, format_seeds
 from harness.outcomes import Outcome
-from harness.tables import baseline_lines, display_path, render, report_tables
+from harness.tables import (Table, baseline_lines, blocks_table, display_path,
+                            missed_table, mutants_table, operators_table, render, report_tables,
+                            setting_table, summary_table)
 
-# tabulate's own LaTeX escapes, for the words we write around its tables.
+LATEX_ROWS = 40  # the most rows of one tabular: about what a page holds
+# tabulate's own LaTeX escapes, for the words we write around its tables, and '|' (which it
+# leaves as is, and LaTeX's default fonts print as a dash).
 LATEX_ESCAPES = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
                  "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}", "\\": r"\textbackslash{}",
-                 "<": r"\ensuremath{<}", ">": r"\ensuremath{>}"}
+                 "<": r"\ensuremath{<}", ">": r"\ensuremath{>}", "|": r"\textbar{}"}
 
 
 def latex_escape(text: str) -> str:
@@ -60,19 +64,37 @@ class TextStyle(MarkdownStyle):
 
 
 class LatexStyle(MarkdownStyle):
-    """A fragment for \\input inside a document: paragraphs and tabular environments only."""
+    """A fragment for \\input inside a document: paragraphs and tabular environments only.
+
+    A tabular cannot break across pages, so a table longer than LATEX_ROWS rows becomes several
+    tabulars of at most that many rows, each with the header; a longtable is left whole.
+    """
 
     def title(self, text: str) -> str:
         needs = " (needs \\usepackage{booktabs})" if "booktabs" in self.fmt else ""
         needs = " (needs \\usepackage{longtable})" if "longtable" in self.fmt else needs
-        return (f"% gradmut report: \\input this file inside a document{needs}.\n"
-                f"\\paragraph{{{latex_escape(text)}}}")
+        split = "" if "longtable" in self.fmt else (
+            f"\n% A table of more than {LATEX_ROWS} rows is split into tabulars of {LATEX_ROWS} "
+            "(a tabular cannot break across pages); --format latex_longtable keeps it whole.")
+        return (f"% gradmut report: \\input this file inside a document{needs}.{split}\n"
+                + self.heading(text))
 
     def heading(self, text: str) -> str:
-        return f"\\paragraph{{{latex_escape(text)}}}"
+        """A bold line of its own: no sectioning command to clash with the document's, and
+        not \\paragraph, whose run-in title would sit beside the table that follows."""
+        return f"\\medskip\\noindent\\textbf{{{latex_escape(text)}}}\\par\\nopagebreak"
 
     def paragraph(self, text: str) -> str:
         return latex_escape(text)
+
+    def table(self, table) -> str:
+        rows = table.rows
+        size = len(rows) if "longtable" in self.fmt else LATEX_ROWS
+        parts = [Table(table.title, table.headers, rows[start:start + size])
+                 for start in range(0, max(len(rows), 1), size)]
+        # tabulate leaves '|' in cells as is; its own frame has none.
+        return "\n\n".join("\\noindent\n" + render(part, self.fmt).replace("|", LATEX_ESCAPES["|"])
+                             for part in parts)
 
     def code(self, label: str, text: str) -> str:
         return f"\\texttt{{{latex_escape(label)}}}:\n\\begin{{verbatim}}\n{text}\\end{{verbatim}}"
@@ -169,12 +191,42 @@ def render_document(results, fmt: str) -> str:
     return style.finish(parts)
 
 
-def render_report(results, fmt: str) -> str:
-    """Return the report as text: a document, 'csv' (the mutants table), 'json' or 'stryker'."""
-    if fmt == "csv":
-        from harness.tables import mutants_table
+# The six tables by the name `gradmut report --table` takes, in report order.
+TABLES = {"summary": summary_table, "mutants": mutants_table, "operators": operators_table,
+          "blocks": blocks_table, "missed": missed_table, "setting": setting_table}
+NO_TABLE_FORMATS = ("stryker", "png", "all")  # formats that are no single table
 
-        return render(mutants_table(results), "csv")
+
+def check_table(name: str | None, fmt: str) -> str | None:
+    """Return `name` if it names one of the six tables and `fmt` can show one table alone."""
+    if name is None:
+        return None
+    if name not in TABLES:
+        close = difflib.get_close_matches(name, TABLES, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise UsageError(f"unknown table {name!r}", where="--table",
+                         fix=f"{hint}tables: {', '.join(TABLES)}")
+    if fmt in NO_TABLE_FORMATS:
+        raise UsageError(f"--format {fmt} takes no table", where="--table",
+                         fix="drop --table, or pick a table format (csv, github, latex, ...)")
+    return name
+
+
+def render_table(results, name: str, fmt: str) -> str:
+    """Return one table alone in `fmt` (a tabulate format, 'csv' or 'json': a list of rows)."""
+    table = TABLES[check_table(name, fmt)](results)
+    text = render(table, fmt) if fmt in ("csv", "json") else style_for(fmt).table(table)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def render_report(results, fmt: str, table: str | None = None) -> str:
+    """Return the report as text: a document, one `table`, 'csv', 'json' or 'stryker'.
+
+    'csv' is one table (default: the mutants); 'json' is the results JSON, or with `table`
+    that table's rows as objects.
+    """
+    if fmt == "csv" or check_table(table, fmt) is not None:
+        return render_table(results, table or "mutants", fmt)
     if fmt == "json":
         from harness.report_files import report_json
 

@@ -13,16 +13,20 @@ from pathlib import Path
 
 from harness.errors import UsageError
 from harness.records import BASELINE_ID, SENTINEL_ID
-from harness.results import Results, RunConfig, build_results
+from harness.report import TABLES
+from harness.results import Results, build_results
 from harness.results_io import load_json, results_from_json, results_to_json
+from harness.results_schema import SESSION, check_config, check_environment
 from harness.tables import display_path
 
-FORMATS = ("plain", "simple", "github", "pipe", "latex", "latex_booktabs", "html", "csv",
-           "json", "stryker", "png", "all")
-# What `--format all` writes, by file name, in this order.
-FILES = {"report.txt": "plain", "report.md": "github", "report.tex": "latex",
-         "report.html": "html", "report.csv": "csv", "report.json": "json",
-         "stryker.json": "stryker", "plot.png": "png"}
+FORMATS = ("plain", "simple", "github", "pipe", "latex", "latex_booktabs", "latex_longtable",
+           "html", "csv", "json", "stryker", "png", "all")
+# What `--format all` writes, by file name, in this order: (format, table or None for all).
+FILES = {"report.txt": ("plain", None), "report.md": ("github", None),
+         "report.tex": ("latex", None), "report.html": ("html", None),
+         **{f"report-{name}.csv": ("csv", name) for name in TABLES},
+         "report.json": ("json", None), "stryker.json": ("stryker", None),
+         "plot.png": ("png", None)}
 SQLITE_HEADER = b"SQLite format 3\x00"
 SPECIAL = (BASELINE_ID, SENTINEL_ID)
 
@@ -62,15 +66,15 @@ def portable(results: Results) -> Results:
     return results_from_json(json.loads(report_json(results)))
 
 
-def report_bytes(results: Results, fmt: str) -> bytes:
-    """Return one format's report as bytes (PNG for 'png', UTF-8 text otherwise)."""
-    if fmt == "png":
+def report_bytes(results: Results, fmt: str, table: str | None = None) -> bytes:
+    """Return one format's report (or one `table` of it) as bytes: PNG for 'png', else UTF-8."""
+    from harness.report import render_report
+
+    if fmt == "png" and table is None:
         from harness.plots import plot_png
 
         return plot_png(results)
-    from harness.report import render_report
-
-    return render_report(results, fmt).encode("utf-8")
+    return render_report(results, fmt, table).encode("utf-8")
 
 
 def write_reports(results: Results, directory: str | Path) -> tuple[list[Path], list[str]]:
@@ -84,12 +88,12 @@ def write_reports(results: Results, directory: str | Path) -> tuple[list[Path], 
         raise UsageError(f"cannot create the report directory ({error.strerror})",
                          where=str(directory), fix="choose a writable directory") from None
     results, written, notes = portable(results), [], []
-    for name, fmt in FILES.items():
+    for name, (fmt, table) in FILES.items():
         if fmt == "png" and not matplotlib_available():
             notes.append(f"{name} skipped: matplotlib is not installed "
                          "(pip install 'gradmut[plot]')")
             continue
-        write_file(folder / name, report_bytes(results, fmt))
+        write_file(folder / name, report_bytes(results, fmt, table))
         written.append(folder / name)
     return written, notes
 
@@ -116,11 +120,7 @@ def load_results(path: str | Path) -> Results:
                          fix="pass a session file or a results JSON") from None
     if header == SQLITE_HEADER:
         return portable(load_session(path))
-    try:
-        return portable(load_json(path))
-    except (AttributeError, IndexError, ValueError) as error:  # load_json misses these shapes
-        raise UsageError(f"not a gradmut results JSON ({error.__class__.__name__}: {error})",
-                         where=where, fix="pass a file written by 'gradmut run --json'") from None
+    return portable(load_json(path))
 
 
 def load_session(path: str | Path) -> Results:
@@ -140,15 +140,30 @@ def load_session(path: str | Path) -> Results:
         raise UsageError("the session holds no run configuration (an older gradmut wrote it)",
                          where=where, fix="run 'gradmut run --session' on it again")
     try:
-        config = RunConfig(**{key: tuple(value) if isinstance(value, list) else value
-                              for key, value in json.loads(meta["config"]).items()})
-        chosen = [r for r in records if r.operator in config.operators or r.id in SPECIAL]
-        return build_results(meta["target"], config, json.loads(meta["environment"]),
-                             meta.get("source_path", ""), meta["source"], chosen, rows)
+        config = check_config(json.loads(meta["config"]), "its stored config", where,
+                              of=SESSION)
+        environment = check_environment(json.loads(meta["environment"]),
+                                        "its stored environment", where, of=SESSION)
+    except ValueError as error:
+        raise UsageError(f"not a readable gradmut session ({error})", where=where,
+                         fix="pass another session file") from None
+    chosen = [r for r in records if r.operator in config.operators or r.id in SPECIAL]
+    try:
+        return build_results(meta["target"], config, environment, meta.get("source_path", ""),
+                             meta["source"], chosen, rows, shard_notices(meta))
     except KeyError as error:
         raise UsageError(f"the session has no finished {error.args[0]} row for its "
                          "configuration", where=where,
                          fix="run 'gradmut run --session' again to finish it") from None
-    except (TypeError, ValueError) as error:
-        raise UsageError(f"not a readable gradmut session ({error})", where=where,
-                         fix="pass another session file") from None
+
+
+def shard_notices(meta: dict) -> tuple[str, ...]:
+    """Say when a session holds only some shards of a run: its score covers only those."""
+    label = meta.get("shard", "")
+    if not label:
+        return ()
+    parts = label.split(",")
+    which = f"shard {label}" if len(parts) == 1 else f"shards {', '.join(parts)}"
+    return (f"this session holds {which} of the run: its counts and score cover only "
+            f"{'that part' if len(parts) == 1 else 'those parts'} of the mutants; "
+            "combine every shard with 'gradmut merge' for the whole run",)
