@@ -36,27 +36,44 @@ def _figure():
     return figure, f"drawn with matplotlib {matplotlib.__version__}"
 
 
-def _line_ticks(axes, mutants) -> None:
-    """Label the x axis with source lines, at each line's first mutant."""
-    ticks, labels, previous = [], [], None
-    for position, result in enumerate(mutants):
-        if result.mutant.line != previous:
-            ticks.append(position)
-            labels.append(str(result.mutant.line))
-            previous = result.mutant.line
-    axes.set_xticks(ticks, labels, fontsize="x-small")
+# At most this many labelled ticks per inch of axis: a 3-digit x-small label is about 0.2 in
+# wide, so labels stay apart; every line still gets an unlabelled minor tick.
+LABELS_PER_INCH = 3
 
 
-def plot_png(results) -> bytes:
-    """Return a PNG of each mutant's difference (log scale) in source order against the threshold.
+def line_ticks(lines: list[int], labels_at_most: int) -> tuple[list[int], list[str], list[int]]:
+    """Return (labelled positions, their labels, unlabelled positions) for source lines.
 
-    Points are coloured by outcome; mutants with no difference to plot (crashed, invalid, timed
-    out) are counted in the title.
+    `lines` is each plotted mutant's line in order; a tick marks each line's first mutant, and
+    only ticks at least len(lines) / labels_at_most positions past the last labelled one get a
+    label, so no two labels collide however few mutants a line has.
+    """
+    starts = [x for x, line in enumerate(lines) if x == 0 or line != lines[x - 1]]
+    gap = len(lines) / max(labels_at_most, 1)
+    labelled, minor = [], []
+    for x in starts:
+        (labelled if not labelled or x - labelled[-1] >= gap else minor).append(x)
+    return labelled, [str(lines[x]) for x in labelled], minor
+
+
+def not_plotted(mutants, shown) -> str:
+    """Say by outcome which mutants have no point: no difference, or 0 (off a log axis)."""
+    plotted = {id(r) for _, r in shown}
+    missing = [r.outcome for r in mutants if id(r) not in plotted]
+    return ", ".join(f"{missing.count(outcome)} {outcome.value}" for outcome in Outcome
+                     if outcome in missing) or "none"
+
+
+def draw(results):
+    """Return (figure, PNG comment): each mutant's difference (log scale) in source order.
+
+    Points are coloured by outcome; the title counts, by outcome, the mutants with no point.
     """
     figure, comment = _figure()
     axes = figure.add_subplot()
     mutants = sorted(results.mutants, key=lambda r: (r.mutant.line, r.mutant.column, r.mutant.id))
-    shown = [(x, r) for x, r in enumerate(mutants) if (r.verdict.difference or 0) > 0]
+    shown = [(x, r) for x, r in enumerate(mutants)
+             if r.outcome in COLOURS and (r.verdict.difference or 0) > 0]
     for outcome, colour in COLOURS.items():
         points = [(x, r.verdict.difference) for x, r in shown if r.outcome is outcome]
         if points:
@@ -71,15 +88,26 @@ def plot_png(results) -> bytes:
         axes.axhline(floor, color="tab:blue", linewidth=1, linestyle=":",
                      label=f"unmutated backward {format_float(floor)}")
     axes.set_yscale("log")
-    _line_ticks(axes, mutants)
-    axes.set_xlabel("mutants in source order (tick: first mutant on that line)")
+    width = figure.get_figwidth() * axes.get_position().width
+    labelled, labels, minor = line_ticks([r.mutant.line for r in mutants],
+                                         int(width * LABELS_PER_INCH))
+    axes.set_xticks(labelled, labels, fontsize="x-small")
+    axes.set_xticks(minor, minor=True)
+    axes.set_xlim(-1, max(len(mutants), 1))
+    axes.set_xlabel("mutants in source order (tick: a line's first mutant; label: its line)")
     axes.set_ylabel(f"difference ({results.config.checker} check)")
-    axes.set_title(f"gradmut: {results.target}, {len(shown)} of {len(mutants)} mutants "
-                   f"({len(mutants) - len(shown)} with no difference: crashed, invalid or "
-                   "timed out)", fontsize="medium")
+    axes.set_title(f"gradmut: {results.target}, {len(shown)} of {len(mutants)} mutants plotted"
+                   f"\nnot plotted (no difference, or 0 on a log axis): "
+                   f"{not_plotted(mutants, shown)}", fontsize="medium")
     axes.legend(fontsize="small", loc="center right")
     axes.grid(True, which="major", axis="y", linewidth=0.3)
     figure.tight_layout()
+    return figure, comment
+
+
+def plot_png(results) -> bytes:
+    """Return the figure as PNG bytes, with no date or software stamp (see the module)."""
+    figure, comment = draw(results)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None, "Comment": comment})
     return buffer.getvalue()
