@@ -5,10 +5,11 @@ names the enclosing statement's variable ("dW2"), so a tag says only what change
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import ClassVar, Iterator
 
 import libcst as cst
-import libcst.matchers as m
+from mutators import match as m
 from libcst.metadata import ExpressionContext, ExpressionContextProvider, MetadataWrapper
 
 from mutators.ids import safe
@@ -95,18 +96,23 @@ def name_uses(function: cst.FunctionDef) -> tuple[list[cst.Name], set[str]]:
     return [name for names in read for name in names], bound
 
 
+@lru_cache(maxsize=64)
 def statement_names(function: cst.FunctionDef):
     """Return, per top-level statement of the body, the names it reads and those it binds,
-    and the parameters' names: enough to say which names exist before a given line."""
+    and the parameters' names: enough to say which names exist before a given line.
+
+    Cached per function node (nodes hash by identity): two operators ask, and resolving
+    expression contexts is the costliest step of collecting sites.
+    """
     wrapper = MetadataWrapper(cst.Module(body=[function]), unsafe_skip_copy=True)
     contexts = wrapper.resolve(ExpressionContextProvider)
     keywords = {arg.keyword for arg in m.findall(function, m.Arg(keyword=m.Name()))}
-    parameters = [param.name.value for param in m.findall(function.params, m.Param())]
+    parameters = tuple(param.name.value for param in m.findall(function.params, m.Param()))
     read, bound = [], []
     for statement in function.body.body:
         names = m.findall(statement, m.Name())
-        read.append([name for name in names
-                     if contexts.get(name) is ExpressionContext.LOAD and name not in keywords])
-        bound.append({name.value for name in names
-                      if contexts.get(name) is ExpressionContext.STORE})
-    return read, bound, parameters
+        read.append(tuple(name for name in names if contexts.get(name) is ExpressionContext.LOAD
+                          and name not in keywords))
+        bound.append(frozenset(name.value for name in names
+                               if contexts.get(name) is ExpressionContext.STORE))
+    return tuple(read), tuple(bound), parameters

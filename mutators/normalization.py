@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Iterator
 
 import libcst as cst
-import libcst.matchers as m
+from mutators import match as m
 
 from mutators.base import Operator, code
 from mutators.ids import safe
