@@ -44,10 +44,17 @@ def test_the_surviving_operand_keeps_the_parentheses():
 def test_nothing_to_drop():
     assert mutated("""\
         def f(a, m):
-            dZ = a / m
+            dZ = 1. / m
             db = np.sum(a, axis=1)
             return np.dot(a, -m)
         """) == []
+
+
+def test_a_divisor_is_dropped_but_a_coefficient_is_left_to_normalization():
+    assert mutated("def f(dA, D, keep_prob):\n    dA = dA * D / keep_prob\n") == sorted([
+        "def f(dA, D, keep_prob):\n    dA = dA * D\n",
+        "def f(dA, D, keep_prob):\n    dA = D / keep_prob\n",
+        "def f(dA, D, keep_prob):\n    dA = dA / keep_prob\n"])
 
 
 def test_sites_on_the_course_backward():
