@@ -16,7 +16,7 @@ from harness.records import BASELINE_ID, SENTINEL_ID
 from harness.report import TABLES
 from harness.results import Results, build_results
 from harness.results_io import load_json, results_from_json, results_to_json
-from harness.results_schema import SESSION, check_config, check_environment
+from harness.results_schema import SESSION, check_config, check_environment, check_line_map
 from harness.tables import display_path
 
 FORMATS = ("plain", "simple", "github", "pipe", "latex", "latex_booktabs", "latex_longtable",
@@ -144,13 +144,15 @@ def load_session(path: str | Path) -> Results:
                               of=SESSION)
         environment = check_environment(json.loads(meta["environment"]),
                                         "its stored environment", where, of=SESSION)
+        line_map = check_line_map(json.loads(meta.get("line_map") or "null"),
+                                  "its stored line map", where, of=SESSION)
     except ValueError as error:
         raise UsageError(f"not a readable gradmut session ({error})", where=where,
                          fix="pass another session file") from None
     chosen = [r for r in records if r.operator in config.operators or r.id in SPECIAL]
     try:
         return build_results(meta["target"], config, environment, meta.get("source_path", ""),
-                             meta["source"], chosen, rows, shard_notices(meta))
+                             meta["source"], chosen, rows, shard_notices(meta), line_map)
     except KeyError as error:
         raise UsageError(f"the session has no finished {error.args[0]} row for its "
                          "configuration", where=where,

@@ -13,7 +13,7 @@ from pathlib import Path
 from harness.errors import UsageError
 from harness.records import FunctionText, Measurement, Status
 from harness.results import MutantResult, Results, build_results
-from harness.results_schema import FIX, FORMAT_VERSION, ResultsShape
+from harness.results_schema import FIX, FORMAT_VERSION, ResultsShape, check_line_map
 from harness.session import MutantRecord
 
 CASE_FIELDS = tuple(f.name for f in fields(Measurement) if f.name != "mutant_id")
@@ -55,7 +55,9 @@ def results_to_json(results: Results) -> dict:
             "sentinel": _mutant_json(results.sentinel, threshold),
             "trusted": results.trusted, "false_alarm": results.false_alarm,
             "mutants": [_mutant_json(r, threshold) for r in results.mutants],
-            "summary": results.summary.to_json(), "notices": list(results.notices)}
+            "summary": results.summary.to_json(), "notices": list(results.notices),
+            "line_map": [[line, list(position)] for line, position
+                         in sorted(results.line_map.items())] if results.line_map else None}
 
 
 def dumps(results: Results) -> str:
@@ -86,7 +88,8 @@ def results_from_json(data, where: str | None = None) -> Results:
     rows = [_measurement(entry["id"], case) for entry in entries for case in entry["cases"]]
     return build_results(data["target"], shape.config, data["environment"],
                          data["source_path"], data["source"], [_record(e) for e in entries],
-                         rows, tuple(data.get("notices", ())))
+                         rows, tuple(data.get("notices", ())),
+                         check_line_map(data.get("line_map"), where=where))
 
 
 def load_json(path: str | Path) -> Results:

@@ -35,6 +35,16 @@ def _text(value) -> bool:
     return isinstance(value, str)
 
 
+def _line_map(value) -> bool:
+    """[[module line, [cell, line in cell]], ...], all 1-based: a notebook's positions."""
+    def counts(items, n):
+        return isinstance(items, list) and len(items) == n and \
+            all(_integer(x) and x >= 1 for x in items)
+    return isinstance(value, list) and all(
+        isinstance(item, list) and len(item) == 2 and counts(item[:1], 1) and counts(item[1], 2)
+        for item in value)
+
+
 KINDS = {  # kind: (test, what a value of the kind must be)
     "text": (_text, "a string"),
     "name": (lambda v: _text(v) and v != "", "a non-empty string"),
@@ -52,6 +62,7 @@ KINDS = {  # kind: (test, what a value of the kind must be)
     "cases": (lambda v: isinstance(v, list) and v != [], "a non-empty list of cases"),
     "status": (lambda v: _text(v) and v in {s.value for s in Status},
                " or ".join(s.value for s in Status)),
+    "line_map": (_line_map, "a list of [line, [cell, line in cell]]"),
     "blocks": (lambda v: isinstance(v, dict) and all(_number(x) and not x < 0
                                                      for x in v.values()),
                "an object of numbers >= 0"),
@@ -78,7 +89,8 @@ MUTANT = {"id": "name", "operator": "text", "function": "text", "line": "count",
 RESULTS = {"format_version": "integer", "target": "name", "config": "object",
            "environment": "object", "source_path": "text", "source": "text",
            "baseline": "object", "sentinel": "object", "mutants": "list", "~notices": "texts",
-           "~trusted": "flag", "~false_alarm": "flag", "~summary": "object"}
+           "~trusted": "flag", "~false_alarm": "flag", "~summary": "object",
+           "~line_map": "line_map?"}
 NEWLINE = re.compile(r"\r\n|\r|\n")  # the line ends LibCST counts, as the positions do
 
 
@@ -132,6 +144,15 @@ def check_environment(value, field: str = "environment", where: str | None = Non
                       **of) -> dict:
     """Return the environment object if the fields reports show have the right types."""
     return check_fields(value, ENVIRONMENT, field, where, **of)
+
+
+def check_line_map(value, field: str = "line_map", where: str | None = None,
+                   **of) -> dict[int, tuple[int, int]] | None:
+    """Return a notebook's line map as {module line: (cell, line in cell)}, None for a file."""
+    test, wanted = KINDS["line_map"]
+    if value is not None and not test(value):
+        raise bad(where, field, f"must be {wanted} or null, got {shown(value)}", **of)
+    return {line: tuple(position) for line, position in value} if value else None
 
 
 class ResultsShape:

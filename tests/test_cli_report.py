@@ -294,3 +294,25 @@ def test_a_shard_session_says_it_is_one(tmp_path, capsys):
     assert "gradmut merge" in text.split("## Summary")[0]  # said before the numbers
     data = json.loads(report_text(capsys, session, "--format", "json"))
     assert any("shard 1/3" in notice for notice in data["notices"])
+
+
+def test_a_notebook_report_keeps_cell_and_line(tmp_path, capsys):
+    import nbformat
+
+    from targets import get_target
+
+    course = get_target("three-layer").source_path.read_text()
+    split = course.index("def backward_propagation_n")
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Gradient Checking"),
+                      nbformat.v4.new_code_cell(course[:split].strip()),
+                      nbformat.v4.new_code_cell(course[split:].strip())]
+    path = tmp_path / "course.ipynb"
+    nbformat.write(notebook, str(path))
+    session, results = tmp_path / "nb.db", tmp_path / "nb.json"
+    assert main(["run", str(path), "--operators", "scale", "--jobs", "0",
+                 "--session", str(session), "--json", str(results)]) == 0
+    capsys.readouterr()
+    text = report_text(capsys, session, "--format", "github")
+    assert "cell 3, line " in text
+    assert text == report_text(capsys, results, "--format", "github")
