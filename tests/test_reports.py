@@ -49,11 +49,14 @@ def mutant(mutant_id, line, original, mutated, operator="scale", functions=()):
                         original, mutated, f"{operator} at {line}", (), functions)
 
 
-def rows(mutant_id, status=Status.OK, difference=None, blocks=None, matches=False, error=None):
+def rows(mutant_id, status=Status.OK, difference=None, blocks=None, matches=False, error=None,
+         changed=None):
+    """A checked row and a probe row; `changed` names the blocks the mutant really changes."""
     checked = Measurement(mutant_id, 1, "course", 1e-7, status, difference, blocks or {},
-                          matches if status is Status.OK else None, error, 0.25)
+                          matches if status is Status.OK else None, error, 0.25,
+                          changed=changed)
     probe = Measurement(mutant_id, 101, "course", 1e-7, Status.OK, None, {}, matches, None,
-                        0.125, probe=True)
+                        0.125, probe=True, changed=changed)
     return [checked, probe]
 
 
@@ -73,8 +76,10 @@ def synthetic_results(threshold=2e-7):
         rows("baseline", difference=1.189e-7, blocks={"dW1": 1.0e-7, "db1": 1.2e-7},
              matches=True)
         + rows("sentinel", difference=0.3333, blocks={"dW1": 0.3333, "db1": 0.3333})
-        + rows("scale-6-dW1-x2", difference=0.25, blocks={"dW1": 0.3, "db1": 1e-7})
-        + rows("scale-7-db1-tiny", difference=1.5e-7, blocks={"dW1": 1e-7, "db1": 1.6e-7})
+        + rows("scale-6-dW1-x2", difference=0.25, blocks={"dW1": 0.3, "db1": 1e-7},
+               changed=("dW1",))
+        + rows("scale-7-db1-tiny", difference=1.5e-7, blocks={"dW1": 1e-7, "db1": 1.6e-7},
+               changed=("db1",))
         + rows("transpose-6-dW1-XT", Status.CRASHED, error="ValueError: shapes (3,4) & (5,3)")
         + rows("drop-term-7-db1", Status.INVALID, error="gradient of b1 has 1 entries")
         + rows("sign-6-dW1", Status.TIMEOUT, error="no result within 10 s")
@@ -268,8 +273,8 @@ def test_missed_mutants_come_with_their_diff(synthetic):
 def test_blocks_table_finds_where_the_check_is_blind(synthetic):
     table = next(t for t in report_tables(synthetic) if t.title == "Per gradient block")
     by_block = {row[0]: row for row in table.rows}
-    assert by_block["db1"][1:] == ("1", "0", "1", "0.0%", "1.500e-07", "scale-7-db1-tiny")
-    assert by_block["dW1"][1:] == ("1", "1", "0", "100.0%", "2.500e-01", "scale-6-dW1-x2")
+    assert by_block["db1"][1:] == ("1", "0", "1", "0.0%", "1.600e-07", "scale-7-db1-tiny")
+    assert by_block["dW1"][1:] == ("1", "1", "0", "100.0%", "3.000e-01", "scale-6-dW1-x2")
 
 
 def test_setting_table_names_the_numpy_build(synthetic):
