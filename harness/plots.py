@@ -57,11 +57,11 @@ def line_ticks(lines: list[int], labels_at_most: int) -> tuple[list[int], list[s
 
 
 def not_plotted(mutants, shown) -> str:
-    """Say by outcome which mutants have no point: no difference, or 0 (off a log axis)."""
+    """Say by outcome which mutants have no point (no difference, or 0: off a log axis); "" if none."""
     plotted = {id(r) for _, r in shown}
     missing = [r.outcome for r in mutants if id(r) not in plotted]
     return ", ".join(f"{missing.count(outcome)} {outcome.value}" for outcome in Outcome
-                     if outcome in missing) or "none"
+                     if outcome in missing)
 
 
 def draw(results):
@@ -96,9 +96,10 @@ def draw(results):
     axes.set_xlim(-1, max(len(mutants), 1))
     axes.set_xlabel("mutants in source order (tick: a line's first mutant; label: its line)")
     axes.set_ylabel(f"difference ({results.config.checker} check)")
+    left_out = not_plotted(mutants, shown)
     axes.set_title(f"gradmut: {results.target}, {len(shown)} of {len(mutants)} mutants plotted"
-                   f"\nnot plotted (no difference, or 0 on a log axis): "
-                   f"{not_plotted(mutants, shown)}", fontsize="medium")
+                   + (f"\nnot plotted (no difference, or 0 on a log axis): {left_out}"
+                      if left_out else ""), fontsize="medium")
     axes.legend(fontsize="small", loc="center right")
     axes.grid(True, which="major", axis="y", linewidth=0.3)
     figure.tight_layout()
