@@ -57,7 +57,7 @@ def line_ticks(lines: list[int], labels_at_most: int) -> tuple[list[int], list[s
 
 
 def not_plotted(mutants, shown) -> str:
-    """Say by outcome which mutants have no point (no difference, or 0: off a log axis); "" if none."""
+    """Say by outcome which mutants have no point (no difference, or 0 on a log axis)."""
     plotted = {id(r) for _, r in shown}
     missing = [r.outcome for r in mutants if id(r) not in plotted]
     return ", ".join(f"{missing.count(outcome)} {outcome.value}" for outcome in Outcome
