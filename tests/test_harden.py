@@ -304,3 +304,16 @@ def test_the_oracle_judges_invisible_by_the_exact_gradient_and_splits_the_errors
     wrong, _, _ = harden(str(buggy_notebook(tmp_path / "nb.ipynb")), bugs="scale dW3 x2\n",
                          cases=2, scales=(1,), jobs=0, oracle="autograd")
     assert not wrong.trusted and "disagrees with the exact gradient" in wrong.warning
+
+
+@pytest.mark.oracle
+def test_a_forward_autograd_cannot_handle_gives_a_notice_and_a_finished_hardening(tmp_path):
+    from test_oracle import IN_PLACE
+
+    path = tmp_path / "in_place.py"
+    path.write_text(IN_PLACE)
+    hardening, _, _ = harden(str(path), bugs="scale dW2 x2\n", cases=1, scales=(1,), jobs=0,
+                             oracle="autograd", repairs=False)
+    assert hardening.oracle == "" and hardening.bugs[0].verdict == "robust"
+    assert len(hardening.notices) == 1 and "in_place.py:" in hardening.notices[0]
+    assert hardening.notices[0].endswith("judging equivalence against your backward instead")
