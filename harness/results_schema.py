@@ -92,6 +92,7 @@ RESULTS = {"format_version": "integer", "target": "name", "config": "object",
            "~trusted": "flag", "~false_alarm": "flag", "~summary": "object",
            "~line_map": "line_map?"}
 NEWLINE = re.compile(r"\r\n|\r|\n")  # the line ends LibCST counts, as the positions do
+ROOT = "the file"  # how messages name the results object itself
 
 
 SESSION = "a readable gradmut session"  # `of` for what a session stores as JSON
@@ -124,8 +125,9 @@ def check_fields(value, spec: dict, field: str, where: str | None = None, **of) 
             raise bad(where, field, f"has no field {name!r}", **of)
         test, wanted = KINDS[kind.rstrip("?")]
         if not (test(value[name]) or (nullable and value[name] is None)):
-            raise bad(where, f"{field}.{name}", f"must be {wanted}{' or null' * nullable}, "
-                      f"got {shown(value[name])}", **of)
+            raise bad(where, name if field == ROOT else f"{field}.{name}",
+                      f"must be {wanted}{' or null' * nullable}, got {shown(value[name])}",
+                      **of)
     return value
 
 
@@ -163,7 +165,7 @@ class ResultsShape:
         if isinstance(data, dict) and data.get("format") == SWEEP_FORMAT:
             raise UsageError(f"{where or 'the file'} is a sweep JSON: its tables come from "
                              "`gradmut sweep --report DIR`")
-        check_fields(data, RESULTS, "the file", where)
+        check_fields(data, RESULTS, ROOT, where)
         if data["format_version"] != FORMAT_VERSION:
             raise bad(where, "format_version", f"is {data['format_version']}; this gradmut "
                       f"reads version {FORMAT_VERSION}")
