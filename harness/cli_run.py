@@ -6,7 +6,7 @@ import sys
 from harness.cli_common import (add_mutant_options, add_target_options, chosen_target,
                                  float_option, int_list_option, require_output,
                                  require_table_format)
-from harness.cli_merge import add_scale_out_options
+from harness.cli_common import add_scale_out_options
 
 
 def register(subparsers) -> None:
@@ -56,8 +56,8 @@ def render_screen(results, fmt: str, show_all: bool) -> str:
     config = results.config
     seeds = format_seeds(config.seeds)
     lines = [f"gradmut run: target {results.target}, function {config.function}, checker "
-             f"{config.checker}, epsilon {format_float(config.epsilon, 1)}, threshold "
-             f"{format_float(config.threshold, 1)}, seeds {seeds} ({describe(results.environment)})",
+             f"{config.checker}, epsilon {format_float(config.epsilon)}, threshold "
+             f"{format_float(config.threshold)}, seeds {seeds} ({describe(results.environment)})",
              *baseline_lines(results), *oracle_lines(results), ""]
     tables = [summary_table(results), operators_table(results)]
     tables.append(mutants_table(results) if show_all else missed_table(results))
