@@ -22,9 +22,12 @@ from harness.checkers import norm_ratio  # noqa: F401  (re-exported for callers)
 from harness.gradients import block_slices, flatten, unflatten
 from harness.loading import COURSE_MODULES, own_course_module
 
-# Agreement with the exact gradient: a correct backward differs from autograd by reordered
-# rounding only, about 1e-15 relative; any bug the operators write moves it far more.
-EXACT_AGREEMENT = 1e-10
+# Agreement with the exact gradient, as a relative norm. A correct backward differs from
+# autograd by reordered rounding only: 2.5e-14 on the course's case, but rounding is amplified
+# where the sigmoid saturates (A3 - Y cancels): over seeds 1-40 at input scales 0.5, 1 and 2
+# the worst was 1.55e-9 (scale 2, seed 35). 1e-8 keeps 6x above that; the smallest bug the
+# operators write (a factor 1.001) moves the gradient by about 5e-4.
+EXACT_AGREEMENT = 1e-8
 
 
 class OracleUnavailable(Exception):

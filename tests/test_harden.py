@@ -288,12 +288,12 @@ def test_a_bad_bug_line_names_the_file_and_line(tmp_path, capsys):
 @pytest.mark.oracle
 def test_the_oracle_judges_invisible_by_the_exact_gradient_and_splits_the_errors(tmp_path):
     bugs = "scale dW2 x2\nreduction-50-db2-nokeepdims\n"
-    # seed 1 at input scale 2 saturates the sigmoid: autograd's own rounding puts even the
-    # correct backward 2e-10 off the "exact" gradient, and an equivalent bug with it
+    # seed 1 at input scale 2 saturates the sigmoid: rounding puts even the correct backward
+    # 2e-10 off the exact gradient, within EXACT_AGREEMENT (1e-8), so nothing is noted
     hardening, _, _ = harden("three-layer", bugs=bugs, cases=2, jobs=0, oracle="autograd",
                              repairs=False)
     assert hardening.oracle == "autograd" and hardening.trusted
-    assert any("off the exact gradient by up to" in text for text in hardening.weaknesses)
+    assert not any("off the exact gradient by up to" in text for text in hardening.weaknesses)
     found = by_id(hardening)
     assert found["reduction-50-db2-nokeepdims"].verdict == "invisible"
     assert "the exact gradient" in found["reduction-50-db2-nokeepdims"].reason

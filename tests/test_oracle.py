@@ -79,3 +79,23 @@ def test_a_forward_autograd_cannot_handle_gives_a_notice_and_a_finished_run(tmp_
 def test_diagnose_confirms_the_course_repair(capsys):
     assert main(["diagnose", "--variant", "buggy", "--oracle", "autograd"]) == 0
     assert "exact" in capsys.readouterr().out
+
+
+def test_the_correct_backward_agrees_with_the_exact_gradient_where_the_sigmoid_saturates():
+    """Rounding grows where A3 - Y cancels (input scale 2); agreement must still hold there."""
+    from harness.check import analytic_gradient
+    from harness.oracle import agrees_exactly, norm_ratio
+    from harness.targets_resolve import builtin_ref, load_target, scaled
+
+    loaded = scaled(load_target(builtin_ref("three-layer")), 2.0)
+    oracle, worst = Oracle(loaded), 0.0
+    for seed in range(1, 41):
+        case = loaded.target.make_case(seed)
+        grad, exact = analytic_gradient(loaded.target, loaded.namespace, case), \
+            oracle.gradient(case)
+        worst = max(worst, norm_ratio(grad, exact))
+        assert agrees_exactly(grad, exact), (seed, norm_ratio(grad, exact))
+    assert worst > 1e-10  # the case that made 1e-10 too strict is among them
+    doubled = analytic_gradient(loaded.target, loaded.namespace, loaded.target.make_case(35))
+    doubled[:20] *= 1.001  # the smallest bug the operators write, on dW1
+    assert not agrees_exactly(doubled, oracle.gradient(loaded.target.make_case(35)))
