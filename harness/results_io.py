@@ -27,9 +27,10 @@ def _measurement_json(m: Measurement) -> dict:
             for key, value in data.items()}
 
 
-def _mutant_json(result: MutantResult, threshold: float, extra_rows=()) -> dict:
-    m, verdict = result.mutant, result.verdict
+def _mutant_json(result: MutantResult, results: Results, extra_rows=()) -> dict:
+    m, verdict, threshold = result.mutant, result.verdict, results.config.threshold
     return {"id": m.id, "operator": m.operator, "function": m.function, "line": m.line,
+            "where": results.where(m.line), "duplicate_of": results.duplicates.get(m.id),
             "column": m.column, "end_line": m.end_line, "end_column": m.end_column,
             "original": m.original, "mutated": m.mutated, "description": m.description,
             "parts": list(m.parts), "outcome": verdict.outcome.value,
@@ -47,14 +48,14 @@ def results_to_json(results: Results) -> dict:
     The baseline's cases include its rows at the other scanned epsilons.
     """
     config = asdict(results.config)
-    threshold = results.config.threshold
     return {"format_version": FORMAT_VERSION, "target": results.target, "config": config,
             "environment": results.environment, "source_path": results.source_path,
             "source": results.source,
-            "baseline": _mutant_json(results.baseline, threshold, results.baseline_scan),
-            "sentinel": _mutant_json(results.sentinel, threshold),
+            "baseline": _mutant_json(results.baseline, results, results.baseline_scan),
+            "sentinel": _mutant_json(results.sentinel, results),
             "trusted": results.trusted, "false_alarm": results.false_alarm,
-            "mutants": [_mutant_json(r, threshold) for r in results.mutants],
+            "baseline_verdict": results.baseline_verdict.value,
+            "mutants": [_mutant_json(r, results) for r in results.mutants],
             "summary": results.summary.to_json(), "notices": list(results.notices),
             "line_map": [[line, list(position)] for line, position
                          in sorted(results.line_map.items())] if results.line_map else None}
