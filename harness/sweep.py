@@ -168,6 +168,25 @@ def sweep(target: str | LoadedTarget = "three-layer", operators=None,
                             "operators": tuple(sorted({r.operator for r in records[2:]}))})
     records = select(records, shard)  # after the config: every shard stores the same one
     env = environment()
+    rows = _measure(loaded, records, config, evaluator, env, session, shard,
+                    dict(jobs=jobs, timeout=timeout, progress=progress, executor=executor,
+                         scheduler=scheduler))
+    side = side_figures(loaded, config, evaluator)
+    if oracle_ok:
+        side["exact"], more = exact_curve(evaluator, config.course_seed,
+                                          config.primary_epsilons())
+        notices += more
+    return SweepResults.build(loaded.target.name, config, env, records, rows,
+                              {**side, "notices": notices})
+
+
+def _measure(loaded: LoadedTarget, records, config: SweepConfig, evaluator: Evaluator,
+             env: dict, session: str | None, shard, placement: dict) -> list:
+    """Store the records, run every item the session still misses, and return all rows.
+
+    With jobs=0 the parent's `evaluator` runs the items, so its caches (each numerical
+    gradient, each reference backward) serve the side figures afterwards at no extra cost.
+    """
     store = Session.open(session, loaded.target.name, loaded.source_sha256,
                          {"environment": json.dumps(env, sort_keys=True),
                           "source": loaded.source, "source_path": loaded.filename,
@@ -176,21 +195,15 @@ def sweep(target: str | LoadedTarget = "three-layer", operators=None,
     try:
         store.add_mutants(records)
         items = plan_sweep(records, config, store.stored_keys())
-        if jobs == 0:  # in this process: the parent's evaluator does the work and keeps it
+        if placement["jobs"] == 0:
             for item in items:
                 store.add_measurements(evaluator.evaluate(item))
         else:
-            _execute(loaded, items, store, jobs, timeout, progress, executor, scheduler)
-        rows = store.measurements()
+            _execute(loaded, items, store, placement["jobs"], placement["timeout"],
+                     placement["progress"], placement["executor"], placement["scheduler"])
+        return store.measurements()
     finally:
         store.close()
-    side = side_figures(loaded, config, evaluator)
-    if oracle_ok:
-        side["exact"], more = exact_curve(evaluator, config.course_seed,
-                                          config.primary_epsilons())
-        notices += more
-    return SweepResults.build(loaded.target.name, config, env, records, rows,
-                              {**side, "notices": notices})
 
 
 def check_oracle(oracle: str | None, evaluator: Evaluator, seed: int) -> tuple[bool, tuple]:

@@ -112,7 +112,10 @@ def extended_precision(loss: Callable, theta: np.ndarray) -> tuple[bool, str]:
     description = f"numpy longdouble ({info.nmant + 1}-bit mantissa, eps {info.eps:.1e})"
     if info.eps * MINIMUM_GAIN > np.finfo(np.float64).eps:
         return False, f"{description} is no finer than float64"
-    value = loss(theta.astype(np.longdouble))
+    try:
+        value = loss(theta.astype(np.longdouble))
+    except Exception as error:  # e.g. a library call without a longdouble kernel
+        return False, f"the forward pass fails in longdouble ({error.__class__.__name__})"
     if np.asarray(value).dtype != np.longdouble:
         return False, (f"the forward pass returned {np.asarray(value).dtype} for longdouble "
                        "parameters (it casts to float64)")

@@ -108,7 +108,7 @@ def detection_png(results) -> bytes:
         mutants = sum(1 for h in heights if h > 0)
         axes.bar(xs, heights, bottom=bottom, color=colour, hatch=hatch, edgecolor="gray"
                  if hatch else colour, linewidth=0.3 if hatch else 0, width=0.8,
-                 label=f"{label}: cases of {mutants} mutants")
+                 label=f"{label} (cases of {mutants} mutants)")
         bottom = [b + h for b, h in zip(bottom, heights)]
     differs = [x for x, m in enumerate(results.mutants) if results.course_differs(m.id)]
     axes.scatter(differs, [1.05] * len(differs), marker="v", color="tab:orange",
