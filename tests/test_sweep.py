@@ -340,3 +340,26 @@ def test_an_unknown_oracle_is_bad_input():
 
     with pytest.raises(UsageError, match="unknown oracle"):
         sweep(operators=["sign"], seeds=[1], oracle="jax", jobs=0)
+
+
+def test_extended_precision_is_refused_when_the_forward_pass_casts_to_float64():
+    from harness.sweep_exact import extended_precision
+
+    theta = np.ones((3, 1))
+    usable, why = extended_precision(lambda t: float(np.sum(t ** 2)), theta)
+    assert not usable and "float64" in why
+    usable, why = extended_precision(lambda t: np.sum(t ** 2), theta)
+    assert usable == (np.finfo(np.longdouble).eps < np.finfo(np.float64).eps / 16)
+
+
+@pytest.mark.oracle
+def test_without_finer_precision_the_exact_curve_keeps_the_whole_error_and_says_so(monkeypatch):
+    import harness.sweep_exact as sweep_exact
+
+    monkeypatch.setattr(sweep_exact, "extended_precision", lambda loss, theta: (False, "no"))
+    plain = sweep(operators=["sign"], seeds=[1], epsilons=[1e-4, 1e-7], checkers="course",
+                  oracle="autograd", jobs=0)
+    assert plain.exact.method is None and len(plain.notices) == 1
+    assert all(p.truncation is None and p.rounding is None for p in plain.exact.points)
+    assert plain.exact.point(1e-7).numeric_error == pytest.approx(1.189e-7, rel=1e-2)
+    assert plain.exact.best_epsilon == 1e-4
