@@ -168,9 +168,10 @@ def sweep(target: str | LoadedTarget = "three-layer", operators=None,
                             "operators": tuple(sorted({r.operator for r in records[2:]}))})
     records = select(records, shard)  # after the config: every shard stores the same one
     env = environment()
-    rows = _measure(loaded, records, config, evaluator, env, session, shard,
-                    dict(jobs=jobs, timeout=timeout, progress=progress, executor=executor,
-                         scheduler=scheduler))
+    rows, executed = _measure(loaded, records, config, evaluator, env, session, shard,
+                              dict(jobs=jobs, timeout=timeout, progress=progress,
+                                   executor=executor, scheduler=scheduler))
+    notices += executed
     side = side_figures(loaded, config, evaluator)
     if oracle_ok:
         side["exact"], more = exact_curve(evaluator, config.course_seed,
@@ -181,8 +182,9 @@ def sweep(target: str | LoadedTarget = "three-layer", operators=None,
 
 
 def _measure(loaded: LoadedTarget, records, config: SweepConfig, evaluator: Evaluator,
-             env: dict, session: str | None, shard, placement: dict) -> list:
-    """Store the records, run every item the session still misses, and return all rows.
+             env: dict, session: str | None, shard, placement: dict) -> tuple[list, tuple]:
+    """Store the records, run every item the session still misses; return all rows and the
+    executor's notices, if it has any.
 
     With jobs=0 the parent's `evaluator` runs the items, so its caches (each numerical
     gradient, each reference backward) serve the side figures afterwards at no extra cost.
@@ -195,13 +197,15 @@ def _measure(loaded: LoadedTarget, records, config: SweepConfig, evaluator: Eval
     try:
         store.add_mutants(records)
         items = plan_sweep(records, config, store.stored_keys())
+        notices = ()
         if placement["jobs"] == 0:
             for item in items:
                 store.add_measurements(evaluator.evaluate(item))
         else:
-            _execute(loaded, items, store, placement["jobs"], placement["timeout"],
-                     placement["progress"], placement["executor"], placement["scheduler"])
-        return store.measurements()
+            notices = _execute(loaded, items, store, placement["jobs"], placement["timeout"],
+                               placement["progress"], placement["executor"],
+                               placement["scheduler"]) or ()
+        return store.measurements(), tuple(notices)
     finally:
         store.close()
 
