@@ -40,7 +40,7 @@ def compute_cost(AL, Y):
     """Return the cross-entropy cost averaged over the m examples."""
     m = AL.shape[1]
     cost = -1. / m * np.sum(np.multiply(Y, np.log(AL)) + np.multiply(1 - Y, np.log(1 - AL)))
-    return float(np.squeeze(cost))
+    return np.squeeze(cost)
 
 
 def linear_backward(dZ, cache):

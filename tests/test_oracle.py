@@ -99,3 +99,9 @@ def test_the_correct_backward_agrees_with_the_exact_gradient_where_the_sigmoid_s
     doubled = analytic_gradient(loaded.target, loaded.namespace, loaded.target.make_case(35))
     doubled[:20] *= 1.001  # the smallest bug the operators write, on dW1
     assert not agrees_exactly(doubled, oracle.gradient(loaded.target.make_case(35)))
+
+
+def test_the_l_layer_network_is_differentiable_too():
+    """Its cost is returned as numpy's, not cast with float(), which autograd cannot trace."""
+    report = check("l-layer", oracle="autograd")
+    assert report.notice is None and report.exact["backward_error"] < 1e-12
