@@ -134,3 +134,18 @@ def require_output(path: str, option: str, directory: bool = False) -> None:
     except OSError as error:
         raise UsageError(f"cannot be written ({error.strerror or error})", where=path,
                          fix=f"choose a writable {option} path") from None
+
+
+def add_scale_out_options(parser) -> None:
+    """Add --shard, --executor and --scheduler to a run-like command."""
+    from harness.shards import parse_shard
+
+    parser.add_argument("--shard", type=parse_shard, metavar="K/N",
+                        help="run only part K of N (K from 1): a deterministic split by mutant "
+                             "id, for separate machines or CI jobs; join with 'gradmut merge'")
+    parser.add_argument("--executor", default="local", choices=("local", "dask"),
+                        help="local worker processes (default), or a Dask cluster "
+                             "(pip install 'gradmut[dask]')")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="with --executor dask: the scheduler, e.g. tcp://10.0.0.5:8786 "
+                             "(default: a local cluster of --jobs workers on loopback)")

@@ -1,4 +1,4 @@
-"""`gradmut merge`: combine shard sessions into one, and the scale-out options run and sweep share.
+"""`gradmut merge`: combine shard sessions into one session.
 
 Shards let several machines or CI jobs split a run without a cluster; merging their sessions
 gives the session one whole run would have written, which `gradmut report` then reads.
@@ -6,21 +6,6 @@ gives the session one whole run would have written, which `gradmut report` then 
 from __future__ import annotations
 
 import sys
-
-
-def add_scale_out_options(parser) -> None:
-    """Add --shard, --executor and --scheduler to a run-like command."""
-    from harness.shards import parse_shard
-
-    parser.add_argument("--shard", type=parse_shard, metavar="K/N",
-                        help="run only part K of N (K from 1): a deterministic split by mutant "
-                             "id, for separate machines or CI jobs; join with 'gradmut merge'")
-    parser.add_argument("--executor", default="local", choices=("local", "dask"),
-                        help="local worker processes (default), or a Dask cluster "
-                             "(pip install 'gradmut[dask]')")
-    parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="with --executor dask: the scheduler, e.g. tcp://10.0.0.5:8786 "
-                             "(default: a local cluster of --jobs workers on loopback)")
 
 
 def register(subparsers) -> None:

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import sys
 
-from harness.cli_common import (add_mutant_options, add_target_options, chosen_target,
-                                 float_option, int_list_option, require_output,
+from harness.cli_common import (add_mutant_options, add_scale_out_options, add_target_options,
+                                 chosen_target, float_option, int_list_option, require_output,
                                  require_table_format)
-from harness.cli_common import add_scale_out_options
 
 
 def register(subparsers) -> None:

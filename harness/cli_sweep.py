@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import sys
 
-from harness.cli_common import float_option, int_list_option, name_list_option
-from harness.cli_merge import add_scale_out_options
+from harness.cli_common import (add_scale_out_options, float_option, int_list_option,
+                                 name_list_option)
 
 
 def float_list_option(option: str):
