@@ -324,7 +324,7 @@ def _difference(key: str, first: dict, other: dict) -> str:
     if key in ("config", "sweep_config") and first.get(key) and other.get(key):
         mine, theirs = json.loads(first[key]), json.loads(other[key])
         changed = sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
-        return f"a different configuration ({', '.join(changed)} differ)"
+        return f"a different configuration (they differ in {', '.join(changed)})"
     if key in ("config", "sweep_config"):
         return f"one is a {'sweep' if key == 'sweep_config' else 'run'} session, the other not"
     return f"a different {key.replace('_', ' ')} ({other.get(key)!r} against {first.get(key)!r})"

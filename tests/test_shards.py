@@ -148,7 +148,11 @@ def make_session(path, target="three-layer", sha="a" * 64, config='{"seeds": [1]
 @pytest.mark.parametrize("other, message", [
     (dict(sha="b" * 64), "a different source"),
     (dict(target="one-dimensional"), "a different target"),
-    (dict(config='{"seeds": [1, 2]}'), "a different configuration (seeds differ)"),
+    (dict(config='{"seeds": [1, 2]}'), "a different configuration (they differ in seeds)"),
+    (dict(config='{"seeds": [1], "epsilon": 1e-6}'),
+     "a different configuration (they differ in epsilon)"),
+    (dict(config='{"seeds": [2], "epsilon": 1e-6}'),
+     "a different configuration (they differ in epsilon, seeds)"),
 ])
 def test_merging_incompatible_sessions_is_one_line_and_exit_2(tmp_path, capsys, other, message):
     first, second, out = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "all.db"
