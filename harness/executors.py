@@ -5,6 +5,8 @@
 timeout, one that kills its worker or exhausts memory is recorded, and a fresh worker takes over.
 `InlineExecutor` runs in the calling process: no isolation, for tiny jobs and debugging.
 `make_executor` picks one by name; the Dask executor (optional extra) is imported only when asked.
+Each has `execute(items, timeout)`, `close()` and `notices` (lines for the user, such as a
+Dask scheduler's retry setting; the CLI prints them).
 """
 from __future__ import annotations
 
@@ -37,6 +39,16 @@ def failed_measurements(item: WorkItem, status: Status, error: str) -> list[Meas
     return rows
 
 
+def timed_out(item: WorkItem, timeout: float) -> list[Measurement]:
+    """Return the rows of an item whose worker gave no result within `timeout` seconds."""
+    return failed_measurements(item, Status.TIMEOUT, f"no result within {timeout:g} s")
+
+
+def worker_died(item: WorkItem, exit_code: int | None) -> list[Measurement]:
+    """Return the rows of an item whose worker process died while it ran."""
+    return failed_measurements(item, Status.CRASHED, f"worker died (exit code {exit_code})")
+
+
 def _limit_memory() -> None:
     try:
         import resource
@@ -62,14 +74,19 @@ def _worker_main(target, connection) -> None:
     _serve(evaluator, connection)
 
 
-def _serve(evaluator, connection) -> None:
+def _serve(evaluator, connection, idle_timeout: float | None = None) -> None:
+    """Answer work items until the parent closes the pipe or dies, or (with `idle_timeout`)
+    until no item has come for that many seconds."""
     parent = os.getppid()
     while True:
+        idle_since = time.monotonic()
         try:
             # A forked worker holds a copy of the parent's end of its own pipe, so a parent
             # killed with -9 sends no EOF: notice it by being adopted by another process.
             while not connection.poll(1.0):
                 if os.getppid() != parent:
+                    return
+                if idle_timeout is not None and time.monotonic() - idle_since > idle_timeout:
                     return
             item = connection.recv()
         except (EOFError, OSError):  # the parent closed the pipe, or died
@@ -81,12 +98,14 @@ def _serve(evaluator, connection) -> None:
             return
 
 
-def serve_child(fd: int) -> None:
+def serve_child(fd: int, idle_timeout: float | None = None) -> None:
     """Serve work items over an inherited socket: a worker started as its own interpreter.
 
     Dask workers are daemonic and threaded, so they may not (or should not) fork; they start
     a fresh interpreter that calls this instead. The first message is the TargetRef, answered by
-    ("ready", source sha256) or ("error", one line); then items as in `_worker_main`.
+    ("ready", source sha256) or ("error", one line); then items as in `_worker_main`, until
+    none has come for `idle_timeout` seconds: a Dask worker may outlive the client that
+    started the child, and nothing else would end it.
     """
     from multiprocessing.connection import Connection
 
@@ -104,7 +123,7 @@ def serve_child(fd: int) -> None:
         return
     connection.send(("ready", loaded.source_sha256))
     _limit_memory()
-    _serve(Evaluator(loaded), connection)
+    _serve(Evaluator(loaded), connection, idle_timeout)
 
 
 def check_executor(executor: str, scheduler: str | None, jobs: int | None) -> None:
@@ -142,6 +161,8 @@ def make_executor(loaded, jobs: int, executor: str = "local", scheduler: str | N
 class InlineExecutor:
     """Evaluate in this process, one item after another (no timeout, no isolation)."""
 
+    notices: tuple[str, ...] = ()
+
     def __init__(self, loaded, jobs: int = 1):
         from harness.evaluate import Evaluator
 
@@ -177,6 +198,8 @@ class _Worker:
 class LocalPool:
     """Long-lived worker processes with a per-item timeout and respawn on death."""
 
+    notices: tuple[str, ...] = ()
+
     def __init__(self, loaded, jobs: int):
         method = "fork" if sys.platform.startswith("linux") else "spawn"
         self.context = multiprocessing.get_context(method)
@@ -202,9 +225,8 @@ class LocalPool:
                 except (EOFError, OSError):
                     code = worker.process.exitcode
                     worker.process.join(timeout=1)
-                    rows = failed_measurements(worker.item, Status.CRASHED,
-                                               f"worker died (exit code "
-                                               f"{worker.process.exitcode if code is None else code})")
+                    rows = worker_died(worker.item,
+                                       worker.process.exitcode if code is None else code)
                     worker = self._replace(worker)
                 idle.append(worker)
                 yield rows
@@ -212,8 +234,7 @@ class LocalPool:
             for connection, worker in list(busy.items()):
                 if worker.deadline <= now:
                     del busy[connection]
-                    rows = failed_measurements(worker.item, Status.TIMEOUT,
-                                               f"no result within {timeout:g} s")
+                    rows = timed_out(worker.item, timeout)
                     idle.append(self._replace(worker))
                     yield rows
 
