@@ -1,217 +1,192 @@
 """The Dask executor: the local pool's work items and guarantees, on a dask.distributed cluster.
 
-gradmut brings no scheduler of its own. Each work item is one Dask task; the task hands it to an
-evaluating child interpreter that its Dask worker keeps (started once per target, as the local
-pool's workers are), so a hanging mutant is killed at its timeout on the worker and recorded as
-a `timeout` row, and one that kills its interpreter is a `crashed` row, while the Dask worker
-itself lives on. If a Dask worker dies anyway (out of memory, a lost machine), its items are
-submitted once more, then recorded as crashed. Results stream back in completion order.
+gradmut brings no scheduler of its own. Each work item is one Dask task, measured on a worker
+in an evaluating child interpreter (`harness.dask_worker`), so timeouts and crashes are the
+local pool's. If a Dask worker dies anyway (out of memory, a lost machine), its items are
+submitted once more, then recorded as crashed. A lost scheduler stores nothing more: the run
+stops with one line, and rerunning it resumes. Results stream back in completion order.
 Imported only for `--executor dask` (the optional extra gradmut[dask]).
 """
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import logging
-import multiprocessing
-import os
-import signal
-import socket
-import subprocess
-import sys
-import threading
+import queue
 from concurrent.futures import CancelledError
 from typing import Iterable, Iterator
 
 import dask
-from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin, as_completed, get_worker
+from distributed import Client, KilledWorker, LocalCluster
 
+from harness.dask_worker import ChildProcesses, TargetUnavailable, evaluate_on_worker
 from harness.errors import UsageError
 from harness.executors import failed_measurements
-from harness.records import Measurement, Status, TargetRef, WorkItem
+from harness.records import Measurement, Status, WorkItem
 
-LOAD_TIMEOUT = 300.0  # seconds for a child to import gradmut and load the target
-CONNECT_TIMEOUT = 30.0  # seconds to reach a scheduler, and again for its first worker
-CHILD = "from harness.executors import serve_child; serve_child({fd})"
+CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler (a refused connection is retried so long)
+WORKER_TIMEOUT = 30.0  # seconds for a reachable scheduler's first worker
+CHECK_EVERY = 1.0  # seconds between checks that the scheduler is still connected
+PLUGIN_PREFIX = "gradmut-children-"  # + the client's id: unique per client, on any host
 # A dead worker charges only the task it was running, and only the executor retries it.
 SCHEDULER_CONFIG = {"distributed.scheduler.allowed-failures": 0,
                     "distributed.scheduler.worker-saturation": 1.0}
-
-
-class TargetUnavailable(Exception):
-    """A worker cannot load the target (not installed there, file missing, or a different file)."""
-
-
-class _Child:
-    """One evaluating interpreter on a Dask worker, serving items over a socket pair."""
-
-    def __init__(self, ref: TargetRef):
-        parent, child = multiprocessing.Pipe()
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", CHILD.format(fd=child.fileno())],
-            pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL)
-        child.close()
-        self.connection = parent
-        parent.send(ref)
-        kind, detail = self._answer()
-        if kind != "ready":
-            self.kill()
-            raise TargetUnavailable(detail)
-        self.source_sha256 = detail
-
-    def _answer(self) -> tuple[str, str]:
-        """Wait for ("ready", sha256) or ("error", line) from the starting child."""
-        if not self.connection.poll(LOAD_TIMEOUT):
-            return "error", f"the target did not load within {LOAD_TIMEOUT:g} s"
-        try:
-            return self.connection.recv()
-        except (EOFError, OSError):
-            return "error", (f"the evaluating interpreter exited (code {self.process.wait()}) "
-                             "before loading the target: is gradmut installed on this worker?")
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def evaluate(self, item: WorkItem, timeout: float) -> tuple[list[Measurement], bool]:
-        """Return the item's rows and whether this child may serve again (no hang, no death)."""
-        self.connection.send(item)
-        if not self.connection.poll(timeout):
-            return failed_measurements(item, Status.TIMEOUT, f"no result within {timeout:g} s"), \
-                False
-        try:
-            return self.connection.recv(), True
-        except (EOFError, OSError):
-            try:
-                code = self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                code = None
-            return failed_measurements(item, Status.CRASHED,
-                                       f"worker died (exit code {code})"), False
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait()
-        self.connection.close()
-
-
-class ChildProcesses(WorkerPlugin):
-    """Per Dask worker: the idle evaluating children, by target and source hash.
-
-    The state is made in `setup` on the worker (a lock does not pickle), and every child is
-    killed in `teardown`, when the run unregisters the plugin or the worker closes.
-    """
-
-    def setup(self, worker) -> None:
-        self.idle: dict[tuple[TargetRef, str], list[_Child]] = {}
-        self.lock = threading.Lock()
-
-    def teardown(self, worker) -> None:
-        with self.lock:
-            children = [child for idle in self.idle.values() for child in idle]
-            self.idle.clear()
-        for child in children:
-            child.kill()
-
-    def checkout(self, ref: TargetRef, source_sha256: str) -> _Child:
-        """Return an idle child for this target, starting one (and checking its source) if none."""
-        with self.lock:
-            idle = self.idle.get((ref, source_sha256), [])
-            while idle:
-                child = idle.pop()
-                if child.alive():
-                    return child
-        child = _Child(ref)
-        if child.source_sha256 != source_sha256:
-            child.kill()
-            raise TargetUnavailable("this worker's copy of the target differs from the "
-                                    f"submitting machine's (sha256 {child.source_sha256[:12]} "
-                                    f"against {source_sha256[:12]})")
-        return child
-
-    def checkin(self, ref: TargetRef, source_sha256: str, child: _Child) -> None:
-        with self.lock:
-            self.idle.setdefault((ref, source_sha256), []).append(child)
-
-
-def evaluate_on_worker(plugin: str, ref: TargetRef, source_sha256: str, item: WorkItem,
-                       timeout: float) -> list[Measurement]:
-    """The Dask task: measure one item in one of this worker's children, within `timeout`."""
-    worker = get_worker()
-    children = worker.plugins[plugin]
-    try:
-        child = children.checkout(ref, source_sha256)
-    except TargetUnavailable as error:
-        raise TargetUnavailable(f"Dask worker {worker.address}: {error}") from None
-    rows, reusable = child.evaluate(item, timeout)
-    if reusable:
-        children.checkin(ref, source_sha256, child)
-    else:
-        child.kill()
-    return rows
+RETRY_FIX = ("start the scheduler with DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=0 and "
+             "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION=1.0 for gradmut's retry-once rule, "
+             "as its own local cluster does")
 
 
 class DaskExecutor:
-    """Send work items to a Dask scheduler (or a LocalCluster on loopback) and stream results."""
+    """Send work items to a Dask scheduler (or a LocalCluster on loopback) and stream results.
+
+    `notices` holds what the user should know about a scheduler of theirs (its retry rule).
+    """
 
     def __init__(self, loaded, jobs: int, scheduler: str | None = None):
         self.ref, self.source_sha256 = loaded.ref, loaded.source_sha256
-        self.cluster = None if scheduler else start_local_cluster(jobs)
+        self.logs = DaskLogs()
+        self.cluster, self.client, self.notices = None, None, ()
         try:
+            self.cluster = None if scheduler else start_local_cluster(jobs)
+            self.address = scheduler or self.cluster.scheduler_address
             self.client = connect(scheduler) if scheduler else Client(self.cluster)
-            self.plugin = f"gradmut-children-{socket.gethostname()}-{os.getpid()}"
+            if scheduler:
+                self.notices = settle_shared_scheduler(self.client, scheduler)
+            self.plugin = PLUGIN_PREFIX + self.client.id
             self.client.register_plugin(ChildProcesses(), name=self.plugin)
-        except BaseException as error:  # Ctrl-C or a refusal: leave no cluster behind
+        except BaseException as error:  # Ctrl-C or a refusal: leave no client or cluster behind
+            if self.client is not None:
+                self.client.close()
             if self.cluster is not None:
                 self.cluster.close()
+            self.logs.restore()
             if isinstance(error, ImportError):
                 raise unavailable(f"a Dask worker cannot import gradmut ({error})") from None
             raise
         self.pending: dict[object, tuple[WorkItem, int]] = {}
+        self.done: queue.SimpleQueue = queue.SimpleQueue()
+        self.lost = False
 
     def execute(self, items: Iterable[WorkItem], timeout: float) -> Iterator[list[Measurement]]:
-        """Yield each item's rows as its task completes; a lost task is submitted once more.
+        """Yield each item's rows as its task completes; a task whose worker died is submitted
+        once more, then recorded as crashed. A lost scheduler raises UsageError and yields
+        nothing for the unfinished items, so a rerun measures them.
 
-        Results are gathered in the background (`with_results`), so this thread only waits on
-        a queue: a Ctrl-C lands there, never inside one of the client's blocking calls.
+        Dask's callback thread puts each completed future on a queue, so this thread waits
+        there (a Ctrl-C lands on the queue) and checks in between that the client is still
+        connected: a broken connection can leave a future that never completes.
         """
-        completed = as_completed(with_results=True, raise_errors=False)
         for item in items:
-            completed.add(self._submit(item, timeout, attempt=1))
-        for future, result in completed:
-            item, attempt = self.pending.pop(future)
-            error = _failure(future, result)
-            if error is None:
-                yield result
-            elif not isinstance(error, (KilledWorker, CancelledError)):
-                raise _as_usage_error(error)
-            elif attempt == 1:
-                completed.add(self._submit(item, timeout, attempt=2))
-            else:
-                yield failed_measurements(item, Status.CRASHED, "the Dask worker running it "
-                                          f"died twice ({error.__class__.__name__})")
+            self._submit(item, timeout, attempt=1)
+        while self.pending:
+            batch = {future: future.status for future in self._completed()}
+            if "cancelled" in batch.values():  # by the client on losing the scheduler
+                raise self._lost()
+            finished = [future for future, status in batch.items() if status != "error"]
+            for future, rows in zip(finished, self._gather(finished)):
+                del self.pending[future]
+                yield rows
+            for future in [future for future, status in batch.items() if status == "error"]:
+                item, attempt = self.pending.pop(future)
+                error = future.exception()
+                if not isinstance(error, KilledWorker):
+                    raise _as_usage_error(error.with_traceback(future.traceback()))
+                if attempt == 1:
+                    self._submit(item, timeout, attempt=2)
+                else:
+                    yield failed_measurements(item, Status.CRASHED, "the Dask worker running "
+                                              "it died twice (KilledWorker)")
 
-    def _submit(self, item: WorkItem, timeout: float, attempt: int):
+    def _submit(self, item: WorkItem, timeout: float, attempt: int) -> None:
+        self._check_connected()
         future = self.client.submit(evaluate_on_worker, self.plugin, self.ref,
                                     self.source_sha256, item, timeout, pure=False)
         self.pending[future] = (item, attempt)
-        return future
+        future.add_done_callback(self.done.put)
+
+    def _completed(self) -> list:
+        """Wait for the next completed futures (one or more) of this run."""
+        while True:
+            try:
+                batch = [self.done.get(timeout=CHECK_EVERY)]
+                break
+            except queue.Empty:
+                self._check_connected()
+        while not self.done.empty():
+            batch.append(self.done.get())
+        return [future for future in batch if future in self.pending]
+
+    def _gather(self, futures: list) -> list:
+        """Fetch the results of finished futures in one request, and give up on it as soon as
+        the client has lost the scheduler (a request sent just then can wait out the connect
+        timeout): the request runs on the client's event loop while this thread checks."""
+        if not futures:
+            return []
+        request = asyncio.run_coroutine_threadsafe(self._gathered(futures),
+                                                   self.client.loop.asyncio_loop)
+        while True:
+            try:
+                return request.result(timeout=CHECK_EVERY)
+            except concurrent.futures.TimeoutError:
+                if self.client.status != "running":
+                    request.cancel()
+                    raise self._lost() from None
+            except (OSError, CancelledError):  # CommClosedError is an OSError
+                raise self._lost() from None
+
+    async def _gathered(self, futures: list) -> list:
+        return await self.client.gather(futures, asynchronous=True)
+
+    def _check_connected(self) -> None:
+        if self.client.status != "running":
+            raise self._lost()
+
+    def _lost(self) -> UsageError:
+        """The error for tasks gone with the scheduler (or cancelled by it: a restart)."""
+        self.lost = True
+        self.logs.hold(logging.CRITICAL)
+        what = (f"lost the Dask scheduler at {self.address}" if self.client.status != "running"
+                else f"the Dask scheduler at {self.address} cancelled gradmut's tasks (was the "
+                     "cluster restarted?)")
+        return UsageError(what, fix="rerun the same command to resume (a --session keeps the "
+                                    "finished rows)")
 
     def close(self) -> None:
+        # After a loss, a request would wait out the connect timeout, and the workers' own
+        # closing kills the children anyway.
         try:
-            if self.pending:
-                self.client.cancel(list(self.pending))
-            self.client.unregister_worker_plugin(self.plugin)  # kills the children
-        except Exception:  # a scheduler already gone: its workers' teardown kills them instead
+            if not self.lost and self.client.status == "running":
+                if self.pending:
+                    self.client.cancel(list(self.pending))
+                self.client.unregister_worker_plugin(self.plugin)  # kills the children
+        except Exception:  # lost meanwhile: the same holds
             pass
         finally:
+            self.pending.clear()
             self.client.close()
             if self.cluster is not None:
                 self.cluster.close()
+            self.logs.restore()
 
 
-def _failure(future, result) -> BaseException | None:
-    """Return what went wrong with a completed task (None if it returned rows)."""
-    if future.status == "error":
-        return result[1].with_traceback(result[2])  # (type, exception, traceback)
-    return result if isinstance(result, BaseException) else None  # cancelled: the error
+class DaskLogs:
+    """Dask's own log lines while gradmut runs on a cluster: from errors up only (the session
+    records what befell each item), and none once the scheduler is lost, which gradmut reports
+    in one line (Dask would add tracebacks: a closed comm, the reconnection given up)."""
+
+    NAMES = ("distributed", "distributed.client")  # each with its own handler on stderr
+
+    def __init__(self):
+        self.saved = {name: logging.getLogger(name).level for name in self.NAMES}
+        self.hold(logging.ERROR)
+
+    def hold(self, level: int) -> None:
+        for name, saved in self.saved.items():
+            logging.getLogger(name).setLevel(max(level, saved))
+
+    def restore(self) -> None:
+        for name, saved in self.saved.items():
+            logging.getLogger(name).setLevel(saved)
 
 
 def _as_usage_error(error: BaseException) -> BaseException:
@@ -245,13 +220,7 @@ def start_local_cluster(workers: int) -> LocalCluster:
                             # The scheduler's HTTP routes (health, metrics) exist even without
                             # a dashboard: on a free loopback port, not on the usual 8787.
                             scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                            silence_logs=logging.ERROR, preload=["harness.dask_executor"])
-
-
-def dask_setup(worker) -> None:
-    """Run by the workers of gradmut's own LocalCluster (preloaded): Ctrl-C, which a terminal
-    sends to every process, is gradmut's to handle, as in the local pool's workers."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+                            silence_logs=logging.ERROR, preload=["harness.dask_worker"])
 
 
 def connect(address: str) -> Client:
@@ -261,12 +230,50 @@ def connect(address: str) -> Client:
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as error:
-        raise UsageError(f"cannot reach the Dask scheduler ({error.__class__.__name__}: "
-                         f"{' '.join(str(error).split())})", where=address, fix=fix) from None
+        raise UsageError(f"cannot reach the Dask scheduler within {CONNECT_TIMEOUT:g} s "
+                         f"({error.__class__.__name__}: {' '.join(str(error).split())})",
+                         where=address, fix=fix) from None
     try:
-        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+        client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
     except TimeoutError:
         client.close()
-        raise UsageError(f"the Dask scheduler has no worker after {CONNECT_TIMEOUT:g} s",
+        raise UsageError(f"the Dask scheduler has no worker after {WORKER_TIMEOUT:g} s",
                          where=address, fix=fix) from None
     return client
+
+
+def settle_shared_scheduler(client: Client, address: str) -> tuple[str, ...]:
+    """On a user's scheduler: unregister the plugins of gradmut clients that are gone (which
+    kills their idle children on every worker), and return a notice if the scheduler retries
+    tasks itself.
+
+    The inspection runs on the scheduler, which need not have gradmut installed: a nested
+    function, so cloudpickle sends it by value, not as a reference to this module.
+    """
+    def inspect(dask_scheduler):
+        return (dask_scheduler.allowed_failures, sorted(dask_scheduler.clients),
+                sorted(dask_scheduler.worker_plugins))
+
+    try:
+        allowed_failures, clients, plugins = client.run_on_scheduler(inspect)
+    except Exception as error:  # a scheduler that refuses to run functions, say
+        return (f"could not read allowed-failures of the Dask scheduler at {address} "
+                f"({error.__class__.__name__}); unless it is 0, an item that kills its Dask "
+                f"worker runs more than twice: {RETRY_FIX}",)
+    for name in plugins:
+        if name.startswith(PLUGIN_PREFIX) and name[len(PLUGIN_PREFIX):] not in clients:
+            try:
+                client.unregister_worker_plugin(name)
+            except Exception:  # another client removed it first
+                pass
+    return retry_notices(address, allowed_failures)
+
+
+def retry_notices(address: str, allowed_failures: int) -> tuple[str, ...]:
+    """Return a notice unless the scheduler gives up on a task at its first dead worker."""
+    if allowed_failures == 0:
+        return ()
+    runs = 2 * (allowed_failures + 1)
+    return (f"the Dask scheduler at {address} has allowed-failures {allowed_failures}, so an "
+            f"item that kills its Dask worker runs up to {runs} times before it is stored as "
+            f"crashed, not twice; {RETRY_FIX}",)

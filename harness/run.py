@@ -174,7 +174,7 @@ def run(target: str | LoadedTarget = "three-layer", operators: Sequence[str] | s
     try:
         store.add_mutants(records)
         items = plan(records, config, store.stored_keys(exact=bool(config.oracle)))
-        _execute(loaded, items, store, jobs, timeout, progress, executor, scheduler)
+        notices += _execute(loaded, items, store, jobs, timeout, progress, executor, scheduler)
         return build_results(loaded.target.name, config, env, loaded.filename, loaded.source,
                              records, store.measurements(), tuple(store.notices) + notices,
                              loaded.line_map)
@@ -184,9 +184,10 @@ def run(target: str | LoadedTarget = "three-layer", operators: Sequence[str] | s
 
 def _execute(loaded: LoadedTarget, items: list[WorkItem], store: Session, jobs: int | None,
              timeout: float, progress: bool, executor: str = "local",
-             scheduler: str | None = None) -> None:
+             scheduler: str | None = None) -> tuple[str, ...]:
+    """Run the items, storing each result as it arrives; return the executor's notices."""
     if not items:
-        return
+        return ()
     jobs = default_jobs() if jobs is None else jobs
     pool = make_executor(loaded, min(jobs, len(items)), executor, scheduler)
     bar = _progress_bar(len(items), progress)
@@ -197,6 +198,7 @@ def _execute(loaded: LoadedTarget, items: list[WorkItem], store: Session, jobs: 
     finally:
         bar.close()
         pool.close()
+    return pool.notices
 
 
 def _progress_bar(total: int, enabled: bool):

@@ -1,12 +1,17 @@
 """The Dask executor on a LocalCluster (2 worker processes, loopback only): the same facts as the
-local pool for a run and a sweep, timeouts on the workers, a dead worker retried once."""
+local pool for a run and a sweep, timeouts on the workers, a dead worker retried once; and on a
+scheduler started as a user starts one: losing it mid-run stores nothing false, and the rerun
+completes the run."""
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -95,7 +100,9 @@ def test_a_sweep_on_the_cluster_equals_the_local_pool(tmp_path, capsys, cluster)
     on_pool = capsys.readouterr().out
     assert main(SWEEP + ["--executor", "dask", "--scheduler", cluster, "--session",
                          str(dask)]) == 0
-    assert capsys.readouterr().out == on_pool
+    captured = capsys.readouterr()
+    assert captured.out == on_pool
+    assert "allowed-failures" not in captured.err  # gradmut's own rule: nothing to note
     assert facts(dask) == facts(local)
 
 
@@ -158,7 +165,8 @@ def test_a_dead_dask_worker_costs_only_its_item_retried_once(cluster):
     assert sorted(by_id) == sorted(names)
     assert all(by_id[name][0].status.value == "ok" for name in names if "zeros" in name)
     assert {row.status.value for row in by_id["kill-dask-worker"]} == {"crashed"}
-    assert "died twice" in by_id["kill-dask-worker"][0].error
+    assert by_id["kill-dask-worker"][0].error == "the Dask worker running it died twice " \
+                                                 "(KilledWorker)"
     assert by_id["zeros"][0].difference == pytest.approx(1.0)
     assert by_id["nan"][0].status.value == "invalid"
 
@@ -195,3 +203,165 @@ def test_bad_executor_options_are_one_line(argv, message, capsys):
     assert main(["run", *argv]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def user_cluster(port: int):
+    """A `dask scheduler` and one `dask worker` as a user starts them (Dask's defaults, so
+    allowed-failures 3), each its own process; yields (address, the scheduler's process)."""
+    from distributed import Client
+
+    dask = [sys.executable, str(Path(sys.executable).parent / "dask")]
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    scheduler = subprocess.Popen(dask + ["scheduler", "--host", "127.0.0.1", "--port",
+                                         str(port), "--no-dashboard"], **quiet)
+    worker = subprocess.Popen(dask + ["worker", address, "--nthreads", "1", "--no-nanny",
+                                      "--no-dashboard"], **quiet)
+    try:
+        with Client(address, timeout=30) as client:
+            client.wait_for_workers(1, timeout=60)
+        yield address, scheduler
+    finally:
+        for process in (worker, scheduler):  # the worker first: it ends its children
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.mark.dask
+def test_losing_the_scheduler_stores_nothing_false_and_the_rerun_completes(tmp_path):
+    lost, whole = tmp_path / "lost.db", tmp_path / "whole.db"
+    port = free_port()
+    argv = [sys.executable, "-m", "harness", "run", "--cases", "30", "--executor", "dask",
+            "--scheduler", f"tcp://127.0.0.1:{port}", "--session", str(lost)]
+    with user_cluster(port) as (address, scheduler):
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   text=True)
+        deadline = time.monotonic() + 120
+        while count_rows(lost) < 300 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        scheduler.kill()  # kill -9, mid-run
+        killed = time.monotonic()
+        _, err = process.communicate(timeout=60)
+        assert time.monotonic() - killed < 10, "the run must stop soon after the loss"
+    assert process.returncode == 2, err
+    assert err == f"gradmut: error: lost the Dask scheduler at {address}; rerun the same " \
+                  "command to resume (a --session keeps the finished rows)\n"
+    assert main(["run", "--cases", "30", "--session", str(whole)]) == 0
+    stored, everything = facts(lost), facts(whole)
+    assert 0 < len(stored) < len(everything), "the loss must land mid-run"
+    assert set(stored) <= set(everything), "a row stored for the loss would be false"
+    with user_cluster(port):  # a new scheduler at the same address: the same command resumes
+        rerun = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert facts(lost) == everything
+    note, = rerun.stderr.splitlines()  # Dask's default: the scheduler retries on its own
+    assert note.startswith(f"gradmut: note: the Dask scheduler at {address} has "
+                           "allowed-failures 3, so an item that kills its Dask worker runs up "
+                           "to 8 times before it is stored as crashed, not twice; ")
+    assert "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=0" in note
+
+
+def test_the_retry_notice_says_how_often_an_item_runs_and_how_to_set_it():
+    from harness.dask_executor import retry_notices
+
+    assert retry_notices("tcp://head:8786", 0) == ()
+    notice, = retry_notices("tcp://head:8786", 1)
+    assert notice.startswith("the Dask scheduler at tcp://head:8786 has allowed-failures 1, "
+                             "so an item that kills its Dask worker runs up to 4 times")
+
+
+@pytest.mark.dask
+def test_plugins_are_per_client_and_a_gone_clients_children_are_ended(cluster):
+    import psutil
+    from distributed import Client
+
+    from harness.dask_executor import PLUGIN_PREFIX, DaskExecutor
+    from harness.dask_worker import ChildProcesses, evaluate_on_worker
+
+    loaded = load_target(builtin_ref("three-layer"))
+    gone = Client(cluster)
+    stale = PLUGIN_PREFIX + gone.id
+    gone.register_plugin(ChildProcesses(), name=stale)
+    rows = gone.submit(evaluate_on_worker, stale, loaded.ref, loaded.source_sha256,
+                       items(["zeros"])[0], 30.0, pure=False).result()
+    assert rows[0].difference == pytest.approx(1.0)
+    children = [pid for pids in gone.run(lambda dask_worker: [
+        child.process.pid for idle in dask_worker.plugins[stale].idle.values()
+        for child in idle]).values() for pid in pids]
+    assert len(children) == 1 and psutil.pid_exists(children[0])
+    gone.close()  # gone without unregistering its plugin, as a client killed with -9
+    first, second = DaskExecutor(loaded, 1, cluster), DaskExecutor(loaded, 1, cluster)
+    try:
+        registered = set(first.client.run_on_scheduler(
+            lambda dask_scheduler: list(dask_scheduler.worker_plugins)))
+        assert {first.plugin, second.plugin} <= registered and first.plugin != second.plugin
+        assert stale not in registered and not psutil.pid_exists(children[0])
+        both = [first.execute(items(["zeros"]), 30.0), second.execute(items(["nan"]), 30.0)]
+        assert [batch[0].status.value for run in both for batch in run] == ["ok", "invalid"]
+    finally:
+        first.close()
+        second.close()
+
+
+@pytest.mark.dask
+def test_an_idle_evaluating_child_exits_on_its_own(monkeypatch):
+    from harness import dask_worker
+
+    monkeypatch.setattr(dask_worker, "CHILD_IDLE", 1.0)
+    child = dask_worker._Child(builtin_ref("three-layer"))
+    try:
+        rows, reusable = child.evaluate(items(["zeros"])[0], timeout=30.0)
+        served = time.monotonic()
+        assert reusable and rows[0].difference == pytest.approx(1.0)
+        assert child.process.wait(timeout=30) == 0
+        assert time.monotonic() - served >= 0.9, "it must wait out its idle time first"
+    finally:
+        child.kill()
+
+
+@pytest.mark.dask
+def test_the_plugin_never_hands_an_item_to_a_child_about_to_leave(monkeypatch):
+    from harness import dask_worker
+
+    loaded = load_target(builtin_ref("three-layer"))
+    key = loaded.ref, loaded.source_sha256
+    plugin = dask_worker.ChildProcesses()
+    plugin.setup(worker=None)
+    try:
+        first = plugin.checkout(*key)
+        plugin.checkin(*key, first)
+        assert plugin.checkout(*key) is first  # fresh: reused
+        plugin.checkin(*key, first)
+        monkeypatch.setattr(dask_worker, "CHILD_REUSE", 0.0)  # now idle past its reuse time
+        second = plugin.checkout(*key)
+        assert second is not first and first.process.poll() is not None
+        plugin.checkin(*key, second)
+    finally:
+        plugin.teardown(worker=None)
+    assert second.process.poll() is not None
+
+
+@pytest.mark.dask
+def test_a_refused_scheduler_is_one_line_within_the_connect_timeout(monkeypatch, capsys):
+    from harness import dask_executor
+
+    monkeypatch.setattr(dask_executor, "CONNECT_TIMEOUT", 1.0)
+    start = time.monotonic()
+    assert main(["run", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert time.monotonic() - start < 8
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("gradmut: error: tcp://127.0.0.1:1: cannot reach the Dask scheduler "
+                          "within 1 s")
