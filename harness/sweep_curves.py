@@ -74,7 +74,7 @@ def baseline_lines(results) -> list[str]:
                                 f"epsilon swept ({_list(good)}): no false alarm")
         elif not good:
             lines.append(head + "the correct backward fails on the course's case at every "
-                                f"epsilon swept: a false alarm everywhere")
+                                "epsilon swept: a false alarm everywhere")
         else:
             lines.append(head + f"false alarm (the correct backward fails) on the course's "
                                 f"case at epsilon {_list(bad)}; passes at {_list(good)}")

@@ -11,7 +11,7 @@ import pytest
 
 from harness.cli import main
 from harness.errors import UsageError
-from harness.records import CheckConfig, Measurement, Status
+from harness.records import Measurement, Status
 from harness.session import MutantRecord, Session
 
 

@@ -1,16 +1,10 @@
 """Golden text for `normalization`: the average over m dropped, doubled or made m - 1."""
-from pathlib import Path
-from textwrap import dedent
-
+from golden_operators import COURSE, mutated_by
 from mutators import CATALOG, generate_mutants
 
-COURSE = (Path(__file__).resolve().parent.parent / "targets" / "three_layer.py").read_text()
 OPERATOR = CATALOG["normalization"]
 
-
-def mutated(source, function="f"):
-    return sorted(m.functions[0].source
-                  for m in generate_mutants(dedent(source), function, [OPERATOR]))
+mutated = mutated_by(OPERATOR)
 
 
 def test_each_literal_keeps_its_style():

@@ -1,21 +1,11 @@
 """Golden text for `reduction`: the wrong axis, no axis, or keepdims dropped."""
-from pathlib import Path
-from textwrap import dedent
+from golden_operators import course_lines_for, mutated_by
+from mutators import CATALOG
 
-from mutators import CATALOG, generate_mutants
-
-COURSE = (Path(__file__).resolve().parent.parent / "targets" / "three_layer.py").read_text()
 OPERATOR = CATALOG["reduction"]
 
-
-def mutated(source, function="f"):
-    return sorted(m.functions[0].source
-                  for m in generate_mutants(dedent(source), function, [OPERATOR]))
-
-
-def course_lines():
-    return {m.id: m.source.splitlines()[m.line - 1].strip()
-            for m in generate_mutants(COURSE, "backward_propagation_n", [OPERATOR])}
+mutated = mutated_by(OPERATOR)
+course_lines = course_lines_for(OPERATOR)
 
 
 def test_axis_zero_becomes_one_and_a_method_call_counts():

@@ -1,18 +1,12 @@
 """Golden text for `sign`: a gradient negated, or a difference reversed."""
-from pathlib import Path
-from textwrap import dedent
-
 import pytest
 
+from golden_operators import COURSE, mutated_by
 from mutators import CATALOG, generate_mutants
 
-COURSE = (Path(__file__).resolve().parent.parent / "targets" / "three_layer.py").read_text()
 OPERATOR = CATALOG["sign"]
 
-
-def mutated(source, function="f"):
-    return sorted(m.functions[0].source
-                  for m in generate_mutants(dedent(source), function, [OPERATOR]))
+mutated = mutated_by(OPERATOR)
 
 
 @pytest.mark.parametrize("value, negated", [

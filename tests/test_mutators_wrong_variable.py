@@ -1,22 +1,14 @@
 """Golden text for `wrong-variable`: a layer-indexed name read as its neighbour."""
-from pathlib import Path
 from textwrap import dedent
 
+from golden_operators import COURSE, course_lines_for, mutated_by
 from mutators import CATALOG, generate_mutants
 from mutators.wrong_variable import twins
 
-COURSE = (Path(__file__).resolve().parent.parent / "targets" / "three_layer.py").read_text()
 OPERATOR = CATALOG["wrong-variable"]
 
-
-def mutated(source, function="f"):
-    return sorted(m.functions[0].source
-                  for m in generate_mutants(dedent(source), function, [OPERATOR]))
-
-
-def course_lines():
-    return {m.id: m.source.splitlines()[m.line - 1].strip()
-            for m in generate_mutants(COURSE, "backward_propagation_n", [OPERATOR])}
+mutated = mutated_by(OPERATOR)
+course_lines = course_lines_for(OPERATOR)
 
 
 def test_twins_one_layer_down_and_up_with_X_as_layer_zero():

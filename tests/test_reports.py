@@ -19,7 +19,7 @@ from harness.records import FunctionText, Measurement, Status
 from harness.report import (LATEX_ROWS, TABLES, missed_diffs, mutant_source, render_report,
                             render_table)
 from harness.report_files import FILES, load_results, portable, report_bytes
-from harness.results import RunConfig, build_results
+from harness.results import Results, RunConfig, build_results
 from harness.results_io import CASE_FIELDS, results_from_json, results_to_json
 from harness.results_schema import CASE, CONFIG
 from harness.session import MutantRecord
@@ -349,7 +349,7 @@ def test_stryker_positions_match_the_source(committed):
             assert lines[m.line - 1][m.column - 1:m.end_column - 1] == m.original
 
 
-def results_for(source: str, path: str, mutants) -> "Results":
+def results_for(source: str, path: str, mutants) -> Results:
     """Results for generated mutants (records as `run` stores them), every one caught."""
     records = [MutantRecord("baseline", "baseline", "f", 0, 0, 0, 0, "", "", "as is"),
                MutantRecord("sentinel", "sentinel", "f", 0, 0, 0, 0, "", "", "x2")]
