@@ -56,7 +56,7 @@ def test_rerun_with_a_full_session_runs_nothing(tmp_path, monkeypatch):
     before = facts(path)
     run_module = __import__("importlib").import_module("harness.run")
     monkeypatch.setattr(run_module, "_execute", lambda loaded, items, *rest: pytest.fail(
-        f"nothing should run, got {len(items)} items") if items else None)
+        f"nothing should run, got {len(items)} items") if items else ())
     assert main(["run", "--operators", "scale", "--session", str(path)]) == 0
     assert facts(path) == before
 
