@@ -3,10 +3,12 @@
 Measured in one process on this machine: a bare backward and forward call, mutant generation,
 gradmut's cost per mutant-check at the margin (a many-case run against a one-case run, so start-up
 cancels out), the naive cost (the course's whole check, numerical gradient included, per mutant),
-and the wall time of a fresh `gradmut run` as a user starts it.
+and the wall time of a fresh `gradmut run` as a user starts it. With `executor_walls`, what
+going distributed costs: fresh commands on the local pool against a Dask LocalCluster.
 """
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -111,3 +113,53 @@ def bench(target_name: str = "three-layer", cases: int = 20) -> dict:
     figures["per_check_over_backward"] = per_check / figures["backward_seconds"]
     figures["naive_over_per_check"] = figures["naive_per_mutant_seconds"] / per_check
     return figures
+
+
+def executor_walls(target_name: str = "three-layer", cases: int = 20, rounds: int = 5,
+                   jobs: int = 2) -> dict:
+    """Wall times of a fresh `gradmut sweep` and `gradmut run --cases N` (new interpreters,
+    no session), on the local pool and on a LocalCluster of the same `jobs`, alternated
+    `rounds` times (the first executor alternates too), with each one's median and range.
+
+    Alternating spreads a busy moment of the machine over both executors instead of one.
+    """
+    builtin_ref(target_name)  # an unknown target: one line here, not in a child's stderr
+    before = _load_average()
+    commands = {"sweep": ["sweep", "--target", target_name],
+                f"run --cases {cases}": ["run", "--target", target_name, "--cases", str(cases)]}
+    walls = {name: {"local": [], "dask": []} for name in commands}
+    for round_ in range(rounds):
+        order = ("local", "dask") if round_ % 2 == 0 else ("dask", "local")
+        for name, argv in commands.items():
+            for executor in order:
+                walls[name][executor].append(
+                    _wall(argv + ["--executor", executor, "--jobs", str(jobs)]))
+    return {"target": target_name, "rounds": rounds, "jobs": jobs, "environment": environment(),
+            "cpus": os.cpu_count(), "load_average_before": before,
+            "load_average_after": _load_average(), "jobs_timed": {name: {executor: _spread(times) for executor, times in by.items()}
+                           for name, by in walls.items()}}
+
+
+def _wall(argv: list[str]) -> float:
+    """Seconds of `python -m harness ARGV` from start to exit (output discarded)."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "harness", *argv], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"gradmut {' '.join(argv)} exited {done.returncode}: "
+                           f"{done.stderr.strip()[-500:]}")
+    return seconds
+
+
+def _spread(times: list[float]) -> dict:
+    return {"median_seconds": statistics.median(times), "min_seconds": min(times),
+            "max_seconds": max(times), "seconds": times}
+
+
+def _load_average() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages of the machine (None where unknown)."""
+    try:
+        return [round(load, 2) for load in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None

@@ -365,3 +365,41 @@ def test_a_refused_scheduler_is_one_line_within_the_connect_timeout(monkeypatch,
     assert err.count("\n") == 1
     assert err.startswith("gradmut: error: tcp://127.0.0.1:1: cannot reach the Dask scheduler "
                           "within 1 s")
+
+
+@pytest.mark.dask
+def test_bench_executors_alternates_and_reports_median_and_range(monkeypatch, capsys):
+    import re
+
+    from harness import bench
+
+    walls = {("sweep", "local"): [3.0, 1.0, 2.0], ("sweep", "dask"): [5.0, 6.0, 4.5],
+             ("run", "local"): [1.0, 1.0, 1.0], ("run", "dask"): [2.0, 2.5, 3.0]}
+    calls = []
+
+    def wall(argv):
+        calls.append((argv[0], argv[argv.index("--executor") + 1]))
+        return walls[calls[-1]][sum(call == calls[-1] for call in calls) - 1]
+
+    monkeypatch.setattr(bench, "_wall", wall)
+    assert main(["bench", "--executors", "--rounds", "3", "--jobs", "2"]) == 0
+    assert calls[:8] == [("sweep", "local"), ("sweep", "dask"), ("run", "local"), ("run", "dask"),
+                         ("sweep", "dask"), ("sweep", "local"), ("run", "dask"), ("run", "local")]
+    assert len(calls) == 12
+    rows = {re.split(r"\s{2,}", line)[0]: re.split(r"\s{2,}", line)[1:]
+            for line in capsys.readouterr().out.splitlines() if line.startswith("gradmut ")}
+    assert rows == {"gradmut sweep": ["2.00 s (1.00 to 3.00)", "5.00 s (4.50 to 6.00)", "2.50x"],
+                    "gradmut run --cases 20": ["1.00 s (1.00 to 1.00)", "2.50 s (2.00 to 3.00)",
+                                               "2.50x"]}
+
+
+@pytest.mark.dask
+@pytest.mark.parametrize("argv, message", [
+    (["--rounds", "0"], "--rounds: must be at least 1"),
+    (["--jobs", "0"], "--jobs: must be at least 1"),
+    (["--target", "nope"], "nope"),
+])
+def test_bench_executors_bad_options_are_one_line(argv, message, capsys):
+    assert main(["bench", "--executors", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err
