@@ -21,7 +21,7 @@ def register(subparsers) -> None:
 
 
 def handle(args, out) -> int:
-    from harness.session import merge
+    from harness.session_merge import merge
 
     merged = merge(args.sessions, args.out)
     for notice in merged.notices:

@@ -15,8 +15,7 @@ from harness.checkers import CHECKERS
 from harness.environment import environment
 from harness.errors import UsageError
 from harness.executors import check_executor, make_executor
-from harness.records import (BASELINE_ID, SENTINEL_ID, CheckConfig, FunctionText, Measurement,
-                             WorkItem)
+from harness.records import (BASELINE_ID, SENTINEL_ID, CheckConfig, FunctionText, WorkItem)
 from harness.results import SCAN_EPSILONS, Results, RunConfig, build_results
 from harness.session import MutantRecord, Session
 from harness.shards import check_shard, select, shard_label

@@ -11,7 +11,8 @@ import pytest
 from harness.cli import main
 from harness.errors import UsageError
 from harness.records import Measurement, Status
-from harness.session import MutantRecord, Session, merge
+from harness.session import MutantRecord, Session
+from harness.session_merge import merge
 from harness.shards import parse_shard, select, shard_of
 from harness.targets_resolve import builtin_ref, load_target
 
