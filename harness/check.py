@@ -14,8 +14,7 @@ from harness.checkers import CHECKERS, error_shares
 from harness.environment import environment
 from harness.errors import UsageError
 from harness.gradients import InvalidGradient, flatten, gradient_vector, unflatten
-from harness.targets_resolve import (LoadedTarget, any_ref, load_target,  # noqa: F401
-                                     resolve_target)
+from harness.targets_resolve import LoadedTarget, load_any, resolve_target  # noqa: F401
 from targets import Case, Target
 
 # np.random.seed accepts 0 <= seed < 2**32; every case factory seeds numpy with the seed.
@@ -105,8 +104,7 @@ def check(target: str | LoadedTarget = "three-layer", variant: str = "correct",
     epsilon = require_positive(epsilon, "--epsilon")
     threshold = require_positive(threshold, "--threshold", "2e-7")
     seed = require_seed(seed)
-    loaded = target if isinstance(target, LoadedTarget) else load_target(
-        any_ref(target, variant, forward, backward))
+    loaded = load_any(target, variant, forward, backward)
     where = loaded.filename
     case = loaded.target.make_case(seed)
     formula = CHECKERS[checker]

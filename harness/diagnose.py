@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import os
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from harness.check import analytic_gradient, require_positive, resolve_target
+from harness.check import analytic_gradient, require_positive
 from harness.checkers import norm_ratio
 from harness.environment import environment
 from harness.errors import UsageError
@@ -24,8 +23,9 @@ from harness.evaluate import Evaluator
 from harness.executors import InlineExecutor, LocalPool
 from harness.mutants import mutation_space
 from harness.oracle import EXACT_AGREEMENT
-from harness.records import CheckConfig, FunctionText, Status, TargetRef, WorkItem
-from harness.targets_resolve import LoadedTarget, builtin_ref, load_target, target_ref
+from harness.records import CheckConfig, FunctionText, Status, WorkItem
+from harness.targets_resolve import (LoadedTarget, load_any, load_target, target_ref,
+                                     variant_ref)
 
 MAX_PAIRS = 5000  # a guard, not a tuning knob: the pruned course search tries a few hundred
 BLAME_FACTOR = 100  # a wrong block's error dwarfs the noise of the right ones by far more
@@ -89,52 +89,18 @@ class Diagnosis:
 
 def load_variant(target_name: str, variant: str) -> LoadedTarget:
     """Load a source of a built-in target ('correct', or e.g. the notebook's 'buggy')."""
-    target = resolve_target(target_name)
-    path = target.variant_path(variant)
-    if path is None:
-        raise UsageError(f"target {target.name!r} has no variant {variant!r}", where="--variant",
-                         fix=f"choose one of: {', '.join(target.variant_names)}")
-    if variant == "correct":
-        return load_target(builtin_ref(target.name))
-    return load_target(TargetRef(target.name, path=str(path)))
+    return load_target(variant_ref(target_name, variant))
 
 
 def load_file_as(path, forward: str | None = None, backward: str | None = None) -> LoadedTarget:
-    """Load a .py file, notebook or target file exactly as `gradmut run` does.
-
-    The former call `load_file_as("three-layer", path)` (a file shaped like a built-in target)
-    still works: a built-in name first and a file second.
-    """
-    from harness.user_targets import is_user_path
-
-    if forward is not None and not is_user_path(str(path)) and is_user_path(str(forward)):
-        name, path, forward = str(path), forward, None
-        if resolve_target(name).name != "three-layer" and not str(path).endswith(".ipynb"):
-            return load_target(TargetRef(resolve_target(name).name, path=str(path)))
+    """Load a .py file, notebook or target file exactly as `gradmut run` does."""
     return load_target(target_ref(str(path), forward, backward))
 
 
 def resolve(target, variant: str | None = None, forward: str | None = None,
             backward: str | None = None) -> LoadedTarget:
     """Return the code to diagnose: a LoadedTarget, a built-in name (with `variant`), or a path."""
-    if isinstance(target, LoadedTarget):
-        if variant or forward or backward:
-            raise UsageError("variant, forward and backward choose what to load",
-                             where="diagnose", fix="pass a target name or a path with them")
-        return target
-    if not isinstance(target, (str, os.PathLike)):
-        raise UsageError(f"cannot diagnose a {type(target).__name__}", where="diagnose",
-                         fix="pass a built-in target name, a file path or a LoadedTarget")
-    from harness.user_targets import is_user_path
-
-    text = os.fspath(target)
-    if variant is not None:
-        if is_user_path(text) or forward or backward:
-            raise UsageError("--variant chooses a built-in target's source", where=text,
-                             fix="give a file or --variant, not both (and no --forward/"
-                                 "--backward with --variant)")
-        return load_variant(text, variant)
-    return load_target(target_ref(text, forward, backward))
+    return load_any(target, variant, forward, backward)
 
 
 @dataclass(frozen=True, slots=True)

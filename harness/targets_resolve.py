@@ -6,6 +6,7 @@ like a built-in target (diagnose), or a user's .py file, notebook or target file
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -89,17 +90,34 @@ def variant_ref(name: str, variant: str) -> TargetRef:
         TargetRef(name=target.name, path=str(path))
 
 
-def any_ref(target: str | TargetRef, variant: str = "correct", forward: str | None = None,
+def any_ref(target, variant: str | None = None, forward: str | None = None,
             backward: str | None = None) -> TargetRef:
     """Return the ref for a built-in name (optionally a variant of it) or a user's file."""
-    if variant != "correct":
+    if not isinstance(target, (str, os.PathLike, TargetRef)):
+        raise UsageError(f"cannot load a {type(target).__name__} as code under test",
+                         where="target", fix="pass a built-in target name or a file path")
+    if variant not in (None, "correct"):
         from harness.user_targets import is_user_path
 
-        if isinstance(target, TargetRef) or is_user_path(target):
+        if isinstance(target, TargetRef) or is_user_path(os.fspath(target)) or forward or \
+                backward:
             raise UsageError("--variant names another source of a built-in target",
                              where="--variant", fix="leave it out for a file")
         return variant_ref(target, variant)
-    return target_ref(target, forward, backward)
+    return target_ref(target if isinstance(target, TargetRef) else os.fspath(target), forward,
+                      backward)
+
+
+def load_any(target, variant: str | None = None, forward: str | None = None,
+             backward: str | None = None) -> "LoadedTarget":
+    """Return the code under test: a LoadedTarget as it is, or a built-in name (with a
+    `variant`, e.g. "buggy") or a path, loaded; what check, run and diagnose accept."""
+    if isinstance(target, LoadedTarget):
+        if variant not in (None, "correct") or forward or backward:
+            raise UsageError("variant, forward and backward choose what to load",
+                             where="target", fix="pass a target name or a path with them")
+        return target
+    return load_target(any_ref(target, variant, forward, backward))
 
 
 def target_ref(target: str | TargetRef, forward: str | None = None,

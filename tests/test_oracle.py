@@ -53,7 +53,7 @@ def test_each_difference_splits_into_the_mutants_error_and_the_checks(capsys):
 
 
 def test_the_swap_leaves_no_trace():
-    Oracle(load_file_as("three-layer", get_target("three-layer").source_path)).gradient(
+    Oracle(load_file_as(get_target("three-layer").source_path)).gradient(
         get_target("three-layer").make_case(1))
     assert "gc_utils" not in sys.modules and "testCases" not in sys.modules
     import numpy
@@ -63,7 +63,7 @@ def test_the_swap_leaves_no_trace():
 def test_a_forward_autograd_cannot_handle_gives_a_notice_and_a_finished_run(tmp_path, capsys):
     path = tmp_path / "in_place.py"
     path.write_text(IN_PLACE)
-    loaded = load_file_as("three-layer", path)
+    loaded = load_file_as(path)
     with pytest.raises(OracleUnavailable) as error:
         Oracle(loaded).gradient(loaded.target.make_case(1))
     line = IN_PLACE.splitlines().index("    A1[0, 0] = A1[0, 0]") + 1

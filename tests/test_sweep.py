@@ -326,7 +326,7 @@ def test_a_forward_autograd_cannot_handle_gives_one_notice_and_a_finished_sweep(
     in_place = source.replace("    A1 = relu(Z1)\n", "    A1 = relu(Z1)\n    A1[0, 0] = A1[0, 0]\n")
     path = tmp_path / "in_place.py"
     path.write_text(in_place)
-    finished = sweep(load_file_as("three-layer", path), operators=["sign"], seeds=[1],
+    finished = sweep(load_file_as(path), operators=["sign"], seeds=[1],
                      checkers="course", oracle="autograd", jobs=0)
     line = in_place.splitlines().index("    A1[0, 0] = A1[0, 0]") + 1
     assert finished.exact is None and len(finished.notices) == 1
