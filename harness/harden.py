@@ -23,7 +23,7 @@ from harness.harden_cases import (COURSE_CASE, UNUSABLE, BugVerdict, CaseVerdict
                                   recommend, weaknesses)
 from harness.oracle import EXACT_AGREEMENT
 from harness.records import BASELINE_ID, CheckConfig, FunctionText, WorkItem
-from harness.targets_resolve import LoadedTarget, load_target, scaled, target_ref
+from harness.targets_resolve import LoadedTarget, load_any, scaled
 
 EPSILONS = (1e-7, 1e-6, 1e-5)
 # Finite-difference rounding noise falls about tenfold per tenfold epsilon; a wrong backward's
@@ -258,8 +258,7 @@ def harden(target="three-layer", bugs: str | None = None, bugs_where: str = "bug
                          where="--scales/--epsilons")
     if cases < 1:
         raise UsageError(f"--cases must be at least 1, got {cases}", where="--cases")
-    loaded = target if isinstance(target, LoadedTarget) else load_target(
-        target_ref(target, forward, backward))
+    loaded = load_any(target, None, forward, backward)
     mutants = read_bugs(loaded, bugs, function, bugs_where)
     seeds, scales = tuple(range(1, cases + 1)), tuple(sorted(set(scales) | {1.0}))
     label = baseline_label(loaded)

@@ -19,7 +19,7 @@ from harness.records import (BASELINE_ID, SENTINEL_ID, CheckConfig, FunctionText
 from harness.results import SCAN_EPSILONS, Results, RunConfig, build_results
 from harness.session import MutantRecord, Session
 from harness.shards import check_shard, select, shard_label
-from harness.targets_resolve import LoadedTarget, load_target, target_ref
+from harness.targets_resolve import LoadedTarget, load_any
 
 PROBE_SEEDS = (101, 102, 103)
 
@@ -153,8 +153,7 @@ def run(target: str | LoadedTarget = "three-layer", operators: Sequence[str] | s
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 0):
         raise UsageError(f"must be an integer >= 0, got {jobs!r}", where="--jobs",
                          fix="pass e.g. --jobs 2 (0 runs in this process)")
-    loaded = target if isinstance(target, LoadedTarget) else load_target(
-        target_ref(target, forward, backward))
+    loaded = load_any(target, None, forward, backward)
     oracle_name, notices = check_oracle(oracle, loaded, checked + config.probe_seeds)
     config = replace(config, oracle=oracle_name)
     env = environment()

@@ -27,7 +27,7 @@ from harness.session import Session
 from harness.shards import check_shard, select, shard_label
 from harness.sweep_exact import exact_curve
 from harness.sweep_results import SweepResults
-from harness.targets_resolve import LoadedTarget, load_target, target_ref
+from harness.targets_resolve import LoadedTarget, load_any
 
 DEFAULT_EPSILONS = tuple(float(f"1e-{k}") for k in range(1, 11))
 DEFAULT_CASES = 20
@@ -159,7 +159,7 @@ def sweep(target: str | LoadedTarget = "three-layer", operators=None,
     shard = None if shard is None else check_shard(shard)
     config = sweep_config(checkers, epsilons, thresholds, seeds, cases, epsilon, threshold)
     require_positive(timeout, "--timeout")
-    loaded = target if isinstance(target, LoadedTarget) else load_target(target_ref(target))
+    loaded = load_any(target)
     evaluator = Evaluator(loaded)  # the parent's shared work: cases, references, differences
     oracle_ok, notices = check_oracle(oracle, evaluator, config.course_seed)
     records = special_records(loaded) + mutant_records(loaded, operators, function, order)
