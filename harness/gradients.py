@@ -5,6 +5,8 @@ course's gradient_check_n does, so the course's figures reproduce bit for bit.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Callable, Mapping
 
 import numpy as np
@@ -12,18 +14,30 @@ import numpy as np
 Layout = tuple[tuple[str, tuple[int, ...]], ...]
 
 
-def block_slices(layout: Layout) -> dict[str, slice]:
-    """Return each parameter's slice of the flat vector, in layout order."""
+@lru_cache(maxsize=64)
+def block_slices(layout: Layout) -> Mapping[str, slice]:
+    """Return each parameter's slice of the flat vector, in layout order (read-only).
+
+    Cached per layout: every comparison asks, and np.prod on each shape cost more than the
+    comparison itself.
+    """
     slices, start = {}, 0
     for name, shape in layout:
         size = int(np.prod(shape, dtype=np.int64))
         slices[name] = slice(start, start + size)
         start += size
-    return slices
+    return MappingProxyType(slices)
+
+
+@lru_cache(maxsize=64)
+def block_sizes(layout: Layout) -> Mapping[str, int]:
+    """Return each parameter's number of entries (read-only, cached per layout)."""
+    return MappingProxyType({name: part.stop - part.start
+                             for name, part in block_slices(layout).items()})
 
 
 def vector_size(layout: Layout) -> int:
-    return sum(int(np.prod(shape, dtype=np.int64)) for _, shape in layout)
+    return sum(block_sizes(layout).values())
 
 
 def flatten(arrays: Mapping[str, np.ndarray], layout: Layout) -> np.ndarray:
@@ -67,11 +81,10 @@ def gradient_vector(gradients: Mapping[str, np.ndarray], layout: Layout) -> np.n
     """
     if not isinstance(gradients, Mapping):
         raise InvalidGradient(f"the backward returned {type(gradients).__name__}, not a dict")
-    for name, shape in layout:
+    for name, expected in block_sizes(layout).items():
         if name not in gradients:
             raise InvalidGradient(f"no gradient for {name}")
         size = np.size(gradients[name])
-        expected = int(np.prod(shape, dtype=np.int64))
         if size != expected:
             raise InvalidGradient(f"gradient of {name} has {size} entries, expected {expected}")
     try:
