@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 
 from harness.errors import UsageError
 
@@ -97,17 +98,21 @@ def chosen_target(args) -> str:
 
 
 def require_table_format(fmt: str) -> str:
-    """Return `fmt` if tabulate (or gradmut: csv) can render a table in it, else a UsageError."""
+    """Return `fmt` if tabulate can show the screen's tables in it, else a UsageError.
+
+    Files (CSV, JSON, LaTeX, Stryker, plots) come from --report DIR or `gradmut report`.
+    """
     from tabulate import tabulate_formats
 
-    known = sorted(set(tabulate_formats) | {"csv"})
+    known = sorted(tabulate_formats)
     if fmt not in known:
         import difflib
 
         close = difflib.get_close_matches(fmt, known, n=1)
-        raise UsageError(f"unknown table format {fmt!r}", where="--format",
+        raise UsageError(f"unknown screen format {fmt!r}", where="--format",
                          fix=(f"did you mean {close[0]}? " if close else "") +
-                         f"formats: {', '.join(known)}")
+                         f"tabulate's formats: {', '.join(known)}; files (csv, json, ...) come "
+                         "from --report DIR or 'gradmut report'")
     return fmt
 
 
@@ -120,12 +125,21 @@ def require_output(path: str, option: str, directory: bool = False) -> None:
     from pathlib import Path
 
     target = Path(path)
+    blocking = next((p for p in (target, *target.absolute().parents)
+                     if p.exists() and not p.is_dir()), None)
+    if directory and blocking is not None:
+        raise UsageError(f"{blocking} is a file, not a folder", where=path,
+                         fix=f"choose a folder path for {option}")
+    if not directory and target.is_dir():
+        raise UsageError("is a directory, not a file", where=path,
+                         fix=f"give {option} a file path")
+    if not directory and not target.parent.is_dir():
+        raise UsageError("its folder does not exist", where=path,
+                         fix=f"create {target.parent} first, or choose another path for {option}")
     try:
         if directory:
             target.mkdir(parents=True, exist_ok=True)
             return
-        if target.is_dir():
-            raise UsageError("is a directory", where=path, fix=f"give {option} a file path")
         existed = target.exists()
         with open(target, "a", encoding="utf-8"):
             pass
@@ -149,3 +163,50 @@ def add_scale_out_options(parser) -> None:
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="with --executor dask: the scheduler, e.g. tcp://10.0.0.5:8786 "
                              "(default: a local cluster of --jobs workers on loopback)")
+
+
+def print_notices(notices) -> None:
+    """Write each notice as a 'gradmut: note:' line on stderr (stdout carries results)."""
+    import sys
+
+    for notice in notices:
+        sys.stderr.write(f"gradmut: note: {notice}\n")
+
+
+@contextlib.contextmanager
+def resume_hint(session: str | None):
+    """On Ctrl-C, say where the finished rows are and how to resume, then let it propagate."""
+    import sys
+
+    try:
+        yield
+    except KeyboardInterrupt:
+        if session:
+            sys.stderr.write(f"gradmut: interrupted; finished rows are in {session}: "
+                             "run the same command again to resume\n")
+        raise
+
+
+def write_json(out, path: str | None, data) -> bool:
+    """Write `data` as JSON to stdout (path '-') or to a file; True when it took stdout."""
+    import json
+
+    if not path:
+        return False
+    text = data if isinstance(data, str) else json.dumps(data, indent=1, sort_keys=True) + "\n"
+    if path == "-":
+        out.write(text)
+        return True
+    write_file(path, text, "--json")
+    return False
+
+
+def write_file(path: str, text: str, option: str) -> None:
+    """Write a text file, or say in one line why it cannot be written."""
+    from pathlib import Path
+
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write ({error.strerror})", where=path,
+                         fix=f"choose a writable path for {option}") from None

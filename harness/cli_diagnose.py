@@ -1,10 +1,9 @@
 """`gradmut diagnose`: find where a failing backward pass is wrong, and how to repair it."""
 from __future__ import annotations
 
-import json
-import sys
 
-from harness.cli_common import float_option
+from harness.cli_common import (chosen_target, float_option, print_notices, require_output,
+                                 write_json)
 
 
 def register(subparsers) -> None:
@@ -43,26 +42,19 @@ def handle(args, out) -> int:
     from harness.diagnose_tables import render_diagnosis
     from harness.errors import UsageError
 
-    if args.file and args.target:
-        raise UsageError("give a TARGET file or --target, not both", where="diagnose")
     if args.file and args.variant:
         raise UsageError("give a TARGET file or --variant, not both", where="diagnose")
     if args.diffs < 0:
         raise UsageError(f"--diffs must be >= 0, got {args.diffs}", where="--diffs")
-    diagnosis = diagnose(args.file or args.target or "three-layer", variant=args.variant,
+    if args.json and args.json != "-":
+        require_output(args.json, "--json")
+    diagnosis = diagnose(chosen_target(args), variant=args.variant,
                          forward=args.forward, backward=args.backward, function=args.function,
                          max_order=args.max_order, cases=args.cases, epsilon=args.epsilon,
                          threshold=args.threshold, jobs=args.jobs, timeout=args.timeout,
                          oracle=args.oracle)
-    for notice in diagnosis.notices:
-        sys.stderr.write(f"gradmut: note: {notice}\n")
-    text = json.dumps(diagnosis.to_json(), indent=1, sort_keys=True) + "\n"
-    if args.json == "-":
-        out.write(text)
+    print_notices(diagnosis.notices)
+    if write_json(out, args.json, diagnosis.to_json() if args.json else None):
         return 0
-    if args.json:
-        from harness.cli_run import _write
-
-        _write(args.json, text)
     out.write(render_diagnosis(diagnosis, args.format, args.diffs))
     return 0

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections import Counter
 
-from harness.cli_common import float_option
+from harness.cli_common import (chosen_target, float_option, print_notices, require_output,
+                                 write_json)
 
 VERDICTS = ("robust", "not robust", "missed", "invisible", "crash-only", "unjudged")
 
@@ -163,37 +162,29 @@ def _read_bugs(path: str) -> str:
 
 
 def handle(args, out) -> int:
-    from harness.errors import UsageError
     from harness.harden import harden
 
-    if args.file and args.target:
-        raise UsageError("give a TARGET file or --target, not both", where="harden")
     text = _read_bugs(args.bugs) if args.bugs else None
+    if args.json and args.json != "-":
+        require_output(args.json, "--json")
     if args.out:
         from harness.harden_export import previous_variants
 
         previous_variants(args.out)  # refuse a foreign directory before measuring anything
     hardening, loaded, mutants = harden(
-        args.file or args.target or "three-layer", bugs=text, bugs_where=args.bugs or "",
+        chosen_target(args), bugs=text, bugs_where=args.bugs or "",
         forward=args.forward, backward=args.backward, function=args.function,
         cases=args.cases, scales=args.scales, epsilons=args.epsilons,
         threshold=args.threshold, jobs=args.jobs, timeout=args.timeout, oracle=args.oracle,
         repairs=args.repairs)
-    for notice in hardening.notices:
-        sys.stderr.write(f"gradmut: note: {notice}\n")
+    print_notices(hardening.notices)
     written = None
     if args.out:
         from harness.harden_export import export_variants
 
         written = export_variants(hardening, loaded, mutants, args.out)
-    data = json.dumps(hardening.to_json(), indent=1, sort_keys=True) + "\n"
-    if args.json == "-":
-        out.write(data)
+    if write_json(out, args.json, hardening.to_json() if args.json else None):
         return 0
-    if args.json:
-        from harness.cli_run import _write
-
-        _write(args.json, data)
     out.write(render(hardening, args.format))
     if written is not None:
         out.write(f"\nexported {len(written)} variants and answer_key.json/.md to {args.out}\n")

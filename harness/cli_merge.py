@@ -5,7 +5,7 @@ gives the session one whole run would have written, which `gradmut report` then 
 """
 from __future__ import annotations
 
-import sys
+from harness.cli_common import print_notices
 
 
 def register(subparsers) -> None:
@@ -24,8 +24,7 @@ def handle(args, out) -> int:
     from harness.session_merge import merge
 
     merged = merge(args.sessions, args.out)
-    for notice in merged.notices:
-        sys.stderr.write(f"gradmut: note: {notice}\n")
+    print_notices(merged.notices)
     out.write(f"gradmut merge: {merged.sessions} sessions, {merged.mutants} mutants (baseline "
               f"and sentinel included), {merged.rows} rows -> {merged.out}\n")
     return 0

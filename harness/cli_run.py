@@ -4,8 +4,8 @@ from __future__ import annotations
 import sys
 
 from harness.cli_common import (add_mutant_options, add_scale_out_options, add_target_options,
-                                 chosen_target, float_option, int_list_option, require_output,
-                                 require_table_format)
+                                 chosen_target, float_option, int_list_option, print_notices,
+                                 require_output, require_table_format, resume_hint, write_json)
 
 
 def register(subparsers) -> None:
@@ -93,31 +93,22 @@ def handle(args, out) -> int:
     if args.report:
         require_output(args.report, "--report", directory=True)
     loaded = load_target(target_ref(chosen_target(args), args.forward, args.backward))
-    try:
+    with resume_hint(args.session):
         results = run(target=loaded, operators=args.operators, epsilon=args.epsilon,
                       threshold=args.threshold, seeds=args.seeds, cases=args.cases,
                       checker=args.checker, jobs=args.jobs, timeout=args.timeout,
                       session=args.session, function=args.function, order=args.order,
                       progress=sys.stderr.isatty(), oracle=args.oracle, shard=args.shard,
                       executor=args.executor, scheduler=args.scheduler, factors=args.factors)
-    except KeyboardInterrupt:
-        if args.session:
-            sys.stderr.write(f"gradmut: interrupted; finished rows are in {args.session}: "
-                             "run the same command again to resume\n")
-        raise
-    for notice in results.notices:
-        sys.stderr.write(f"gradmut: note: {notice}\n")
+    print_notices(results.notices)
     if args.shard:
         sys.stderr.write(f"gradmut: note: shard {args.shard[0]}/{args.shard[1]}: "
                          f"{len(results.mutants)} mutants; combine the shards' sessions with "
                          "'gradmut merge' (--fail-under belongs after it)\n")
     killed = _pytest(loaded, results, args)
-    text = dumps(results) if killed is None else killed.with_json(dumps(results))
-    if args.json == "-":
-        out.write(text)
-    else:
-        if args.json:
-            _write(args.json, text)
+    on_stdout = bool(args.json) and write_json(
+        out, args.json, dumps(results) if killed is None else killed.with_json(dumps(results)))
+    if not on_stdout:
         out.write(render_screen(results, args.format, args.all))
         if killed is not None:
             out.write(killed.render(args.format, args.all))
@@ -134,8 +125,7 @@ def _write_reports(results, directory: str) -> None:
     from harness.report_files import write_reports
 
     written, notes = write_reports(results, directory)
-    for note in notes:
-        sys.stderr.write(f"gradmut: note: {note}\n")
+    print_notices(notes)
     sys.stderr.write(f"gradmut: wrote {len(written)} report files to {directory}\n")
 
 
@@ -146,15 +136,3 @@ def _pytest(loaded, results, args):
     from harness.pytest_killer import kill_with_pytest
 
     return kill_with_pytest(loaded, results, args.pytest, jobs=args.jobs, timeout=args.timeout)
-
-
-def _write(path: str, text: str) -> None:
-    from pathlib import Path
-
-    from harness.errors import UsageError
-
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"cannot write ({error.strerror})", where=path,
-                         fix="choose a writable path for --json") from None

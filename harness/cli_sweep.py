@@ -4,7 +4,8 @@ from __future__ import annotations
 import sys
 
 from harness.cli_common import (add_scale_out_options, float_option, int_list_option,
-                                 name_list_option)
+                                 name_list_option, print_notices, require_output,
+                                 require_table_format, resume_hint, write_json)
 
 
 def float_list_option(option: str):
@@ -85,14 +86,15 @@ def render_screen(results, fmt: str, everything: bool) -> str:
 
 
 def handle(args, out) -> int:
-    import json
 
     from harness.sweep import sweep
 
-    _check_format(args.format)
-    check_output_file(args.json, "--json")
-    check_output_dir(args.report, "--report")
-    try:
+    require_table_format(args.format)
+    if args.json and args.json != "-":  # checked first: a long sweep must not end unwritable
+        require_output(args.json, "--json")
+    if args.report:
+        require_output(args.report, "--report", directory=True)
+    with resume_hint(args.session):
         results = sweep(target=args.target, operators=args.operators, epsilons=args.epsilons,
                         thresholds=args.thresholds, seeds=args.seeds, cases=args.cases,
                         checkers=args.checkers, epsilon=args.epsilon, threshold=args.threshold,
@@ -100,96 +102,19 @@ def handle(args, out) -> int:
                         function=args.function, progress=sys.stderr.isatty(),
                         shard=args.shard, executor=args.executor, scheduler=args.scheduler,
                         oracle=args.oracle)
-    except KeyboardInterrupt:
-        if args.session:
-            sys.stderr.write(f"gradmut: interrupted; finished rows are in {args.session}: "
-                             "run the same command again to resume\n")
-        raise
-    for notice in results.notices:
-        sys.stderr.write(f"gradmut: note: {notice}\n")
+    print_notices(results.notices)
     if args.shard:
         sys.stderr.write(f"gradmut: note: shard {args.shard[0]}/{args.shard[1]}: "
                          f"{len(results.mutants)} mutants; combine the shards' sessions with "
                          "'gradmut merge', then run this sweep without --shard on the merged "
                          "session to report on all of them\n")
-    text = json.dumps(results.to_json(), indent=1, sort_keys=True) + "\n"
-    if args.json == "-":
-        out.write(text)
-    else:
-        if args.json:
-            _write(args.json, text)
+    if not write_json(out, args.json, results.to_json() if args.json else None):
         out.write(render_screen(results, args.format, args.all))
     if args.report:
         out.flush()  # the screen first, then the note on stderr
         from harness.sweep_plots import write_sweep_report
 
         written, notes = write_sweep_report(results, args.report)
-        for note in notes:
-            sys.stderr.write(f"gradmut: note: {note}\n")
+        print_notices(notes)
         sys.stderr.write(f"gradmut: wrote {len(written)} report files to {args.report}\n")
     return 0
-
-
-def check_output_file(path: str | None, option: str) -> None:
-    """Refuse, before any work, a file path that cannot be written ('-' is stdout)."""
-    import os
-    from pathlib import Path
-
-    from harness.errors import UsageError
-
-    if path is None or path == "-":
-        return
-    target = Path(path)
-    parent = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise UsageError("is a directory, not a file", where=path,
-                         fix=f"pass a file path to {option}, e.g. sweep.json")
-    if not parent.is_dir():
-        raise UsageError("its folder does not exist", where=path,
-                         fix=f"create {parent} first, or choose another path for {option}")
-    if not os.access(target if target.exists() else parent, os.W_OK):
-        raise UsageError("not writable", where=path,
-                         fix=f"choose a writable path for {option}")
-
-
-def check_output_dir(path: str | None, option: str) -> None:
-    """Refuse, before any work, a folder that is a file or cannot be created or written."""
-    import os
-    from pathlib import Path
-
-    from harness.errors import UsageError
-
-    if path is None:
-        return
-    folder = Path(path)
-    existing = next(p for p in (folder, *folder.absolute().parents) if p.exists())
-    if not existing.is_dir():
-        raise UsageError(f"{existing} is a file, not a folder", where=path,
-                         fix=f"choose a folder path for {option}")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise UsageError(f"{existing} is not writable", where=path,
-                         fix=f"choose a writable folder for {option}")
-
-
-def _check_format(fmt: str) -> None:
-    """Accept the tabulate formats a terminal can show; files go through --report/--json."""
-    from tabulate import tabulate_formats
-
-    from harness.errors import UsageError
-
-    if fmt not in tabulate_formats:
-        raise UsageError(f"unknown format {fmt!r}", where="--format",
-                         fix="use a tabulate format such as simple, github or plain (files: "
-                             "--report DIR, --json FILE)")
-
-
-def _write(path: str, text: str) -> None:
-    from pathlib import Path
-
-    from harness.errors import UsageError
-
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"cannot write ({error.strerror})", where=path,
-                         fix="choose a writable path for --json") from None
