@@ -15,7 +15,7 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message, where=where, fix=f"see '{self.prog} --help'")
 
 
-def float_option(option: str):
+def float_option(option: str, example: str = "1e-7"):
     """Return an argparse type that parses a float and names `option` when it cannot."""
 
     def parse(text: str) -> float:
@@ -23,7 +23,7 @@ def float_option(option: str):
             return float(text)
         except ValueError:
             raise UsageError(f"needs a number, got {text!r}", where=option,
-                             fix=f"pass e.g. {option} 1e-7") from None
+                             fix=f"pass e.g. {option} {example}") from None
 
     return parse
 
@@ -54,16 +54,14 @@ def name_list_option(option: str, example: str = "scale,transpose"):
     return parse
 
 
-def float_list_option(option: str, example: str = "2,0.5"):
-    """Return an argparse type for comma-separated numbers such as '2,0.5' or '1.001'."""
+def float_list_option(option: str, example: str = "1e-4,1e-7"):
+    """Return an argparse type for comma-separated numbers such as '1e-4,1e-7' (at least one)."""
+    parse_one = float_option(option, example)
 
     def parse(text: str) -> list[float]:
-        try:
-            values = [float(part) for part in text.split(",") if part.strip()]
-        except ValueError:
-            values = []
+        values = [parse_one(part.strip()) for part in text.split(",") if part.strip()]
         if not values:
-            raise UsageError(f"needs comma-separated numbers, got {text!r}", where=option,
+            raise UsageError("needs at least one number", where=option,
                              fix=f"pass e.g. {option} {example}")
         return values
 
@@ -75,7 +73,7 @@ def add_mutant_options(parser) -> None:
     parser.add_argument("--function", help="function to mutate (default: the target's)")
     parser.add_argument("--operators", type=name_list_option("--operators"),
                         help="comma-separated operator names (default: all)")
-    parser.add_argument("--factors", type=float_list_option("--factors"),
+    parser.add_argument("--factors", type=float_list_option("--factors", "2,0.5"),
                         help="the scale operator's factors (default 2,4,0.5,-1), e.g. 1.001")
 
 

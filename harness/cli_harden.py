@@ -4,20 +4,10 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
-from harness.cli_common import (chosen_target, float_option, print_notices, require_output,
-                                 write_json)
+from harness.cli_common import (chosen_target, float_list_option, float_option, print_notices,
+                                 require_output, write_json)
 
 VERDICTS = ("robust", "not robust", "missed", "invisible", "crash-only", "unjudged")
-
-
-def float_list_option(option: str):
-    """Return an argparse type for comma-separated numbers such as '0.5,1,2'."""
-    parse_one = float_option(option)
-
-    def parse(text: str) -> list[float]:
-        return [parse_one(part) for part in text.split(",") if part.strip()]
-
-    return parse
 
 
 def register(subparsers) -> None:
@@ -42,7 +32,7 @@ def register(subparsers) -> None:
     parser.add_argument("--backward", help="a file's backward (default backward_propagation_n)")
     parser.add_argument("--function", help="function the bugs are in (default: the target's)")
     parser.add_argument("--cases", type=int, default=20, help="seeds 1..N (default 20)")
-    parser.add_argument("--scales", type=float_list_option("--scales"), default=[0.5, 1, 2],
+    parser.add_argument("--scales", type=float_list_option("--scales", "0.5,1,2"), default=[0.5, 1, 2],
                         help="input scales (default 0.5,1,2; 1 is always included)")
     parser.add_argument("--epsilons", type=float_list_option("--epsilons"),
                         default=[1e-7, 1e-6, 1e-5], help="default 1e-7,1e-6,1e-5")

@@ -3,25 +3,9 @@ from __future__ import annotations
 
 import sys
 
-from harness.cli_common import (add_scale_out_options, float_option, int_list_option,
-                                 name_list_option, print_notices, require_output,
-                                 require_table_format, resume_hint, write_json)
-
-
-def float_list_option(option: str):
-    """Return an argparse type for comma-separated numbers such as '1e-1,1e-4,1e-7'."""
-    parse_one = float_option(option)
-
-    def parse(text: str) -> list[float]:
-        from harness.errors import UsageError
-
-        values = [parse_one(part.strip()) for part in text.split(",") if part.strip()]
-        if not values:
-            raise UsageError("needs at least one number", where=option,
-                             fix=f"pass e.g. {option} 1e-4,1e-7")
-        return values
-
-    return parse
+from harness.cli_common import (add_scale_out_options, float_list_option, float_option,
+                                 int_list_option, name_list_option, print_notices,
+                                 require_output, require_table_format, resume_hint, write_json)
 
 
 def register(subparsers) -> None:
@@ -37,7 +21,7 @@ def register(subparsers) -> None:
                         help="comma-separated operator names (default: all)")
     parser.add_argument("--epsilons", type=float_list_option("--epsilons"),
                         help="default 1e-1,1e-2,...,1e-10")
-    parser.add_argument("--thresholds", type=float_list_option("--thresholds"),
+    parser.add_argument("--thresholds", type=float_list_option("--thresholds", "1e-7,2e-7"),
                         help="thresholds for false alarms (course default 1e-7,2e-7)")
     parser.add_argument("--epsilon", type=float_option("--epsilon"),
                         help="the chosen epsilon for detection and bisection (default: the first "

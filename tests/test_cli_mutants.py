@@ -95,7 +95,7 @@ def test_a_file_lists_its_mutants_and_scale_takes_the_users_factors(capsys):
 
 @pytest.mark.parametrize("argv, words", [
     (["mutants", "--factors", "1"], "other than 1"),
-    (["mutants", "--factors", "two"], "needs comma-separated numbers"),
+    (["mutants", "--factors", "two"], "needs a number, got 'two'; pass e.g. --factors 2,0.5"),
     (["mutants", "--operators", "sign", "--factors", "2"], "scale is not chosen"),
     (["mutants", "targets/three_layer.py", "--target", "l-layer"], "not both"),
 ])
