@@ -71,9 +71,8 @@ class Course:
         return numerical_gradient(loss_of_theta, theta, epsilon)
 
     def compare(self, grad: np.ndarray, approx: np.ndarray, layout: Layout) -> CheckResult:
-        per_parameter = {f"d{name}": norm_ratio(grad[part], approx[part])
-                         for name, part in block_slices(layout).items()}
-        return CheckResult(norm_ratio(grad, approx), per_parameter, 2 * approx.shape[0])
+        return CheckResult(norm_ratio(grad, approx), _per_block(norm_ratio, grad, approx, layout),
+                           2 * approx.shape[0])
 
 
 def max_relative_error(grad: np.ndarray, approx: np.ndarray, floor: float = 1e-8) -> float:
