@@ -101,10 +101,6 @@ def handle(args, out) -> int:
                       progress=sys.stderr.isatty(), oracle=args.oracle, shard=args.shard,
                       executor=args.executor, scheduler=args.scheduler, factors=args.factors)
     print_notices(results.notices)
-    if args.shard:
-        sys.stderr.write(f"gradmut: note: shard {args.shard[0]}/{args.shard[1]}: "
-                         f"{len(results.mutants)} mutants; combine the shards' sessions with "
-                         "'gradmut merge' (--fail-under belongs after it)\n")
     killed = _pytest(loaded, results, args)
     on_stdout = bool(args.json) and write_json(
         out, args.json, dumps(results) if killed is None else killed.with_json(dumps(results)))

@@ -163,6 +163,9 @@ def run(target: str | LoadedTarget = "three-layer", operators: Sequence[str] | s
                      operators=tuple(sorted({r.operator for r in records[2:]})),
                      factors=tuple(float(k) for k in factors or ()))
     records = select(records, shard)  # after the config: every shard stores the same one
+    if shard:  # said in the results too, so a shard's JSON and reports cannot pass for a run
+        notices += (f"shard {shard[0]}/{shard[1]}: {len(records) - 2} mutants; combine the "
+                    "shards' sessions with 'gradmut merge' (--fail-under belongs after it)",)
     store = Session.open(session, loaded.target.name, loaded.source_sha256,
                          {"environment": _json(env), "source": loaded.source,
                           "config": _json(asdict(config)), "source_path": loaded.filename,
