@@ -13,6 +13,7 @@ import asyncio
 import concurrent.futures
 import logging
 import queue
+import time
 from concurrent.futures import CancelledError
 from typing import Iterable, Iterator
 
@@ -26,6 +27,7 @@ from harness.records import Measurement, Status, WorkItem
 
 CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler (a refused connection is retried so long)
 WORKER_TIMEOUT = 30.0  # seconds for a reachable scheduler's first worker
+NOTICE_LOSS = 2.0  # seconds the client may take to see its scheduler is gone
 CHECK_EVERY = 1.0  # seconds between checks that the scheduler is still connected
 PLUGIN_PREFIX = "gradmut-children-"  # + the client's id: unique per client, on any host
 # A dead worker charges only the task it was running, and only the executor retries it.
@@ -145,6 +147,11 @@ class DaskExecutor:
         """The error for tasks gone with the scheduler (or cancelled by it: a restart)."""
         self.lost = True
         self.logs.hold(logging.CRITICAL)
+        # A killed scheduler can cancel the tasks a moment before the client notices the lost
+        # connection: give it that moment, so the words say what happened.
+        deadline = time.monotonic() + NOTICE_LOSS
+        while self.client.status == "running" and time.monotonic() < deadline:
+            time.sleep(0.05)
         what = (f"lost the Dask scheduler at {self.address}" if self.client.status != "running"
                 else f"the Dask scheduler at {self.address} cancelled gradmut's tasks (was the "
                      "cluster restarted?)")
