@@ -57,22 +57,32 @@ def _per_block(statistic, grad: np.ndarray, approx: np.ndarray, layout: Layout) 
             for name, part in block_slices(layout).items()}
 
 
+class CentralDifferences:
+    """A checker on the central-difference gradient: one statistic over all entries and the
+    same statistic per block. Subclasses say which statistic (course, cs231n, allclose)."""
+
+    __slots__ = ()
+    prepare_key: ClassVar[str] = CENTRAL
+    statistic: ClassVar[Callable[[np.ndarray, np.ndarray], float]]
+
+    def prepare(self, loss_of_theta: Loss, theta: np.ndarray, epsilon: float) -> np.ndarray:
+        return numerical_gradient(loss_of_theta, theta, epsilon)
+
+    def compare(self, grad: np.ndarray, approx: np.ndarray, layout: Layout) -> CheckResult:
+        return CheckResult(self.statistic(grad, approx),
+                           _per_block(self.statistic, grad, approx, layout),
+                           2 * approx.shape[0])
+
+
 @dataclass(frozen=True, slots=True)
-class Course:
+class Course(CentralDifferences):
     """The assignment's check: central differences, one norm ratio over all parameters."""
 
     name: ClassVar[str] = "course"
     summary: ClassVar[str] = "||g - g~|| / (||g|| + ||g~||) over all entries (the course)"
     default_threshold: ClassVar[float] = 2e-7
     default_epsilon: ClassVar[float] = 1e-7
-    prepare_key: ClassVar[str] = CENTRAL
-
-    def prepare(self, loss_of_theta: Loss, theta: np.ndarray, epsilon: float) -> np.ndarray:
-        return numerical_gradient(loss_of_theta, theta, epsilon)
-
-    def compare(self, grad: np.ndarray, approx: np.ndarray, layout: Layout) -> CheckResult:
-        return CheckResult(norm_ratio(grad, approx), _per_block(norm_ratio, grad, approx, layout),
-                           2 * approx.shape[0])
+    statistic: ClassVar = staticmethod(norm_ratio)
 
 
 def max_relative_error(grad: np.ndarray, approx: np.ndarray, floor: float = 1e-8) -> float:
@@ -83,7 +93,7 @@ def max_relative_error(grad: np.ndarray, approx: np.ndarray, floor: float = 1e-8
 
 
 @dataclass(frozen=True, slots=True)
-class CS231n:
+class CS231n(CentralDifferences):
     """CS231n's check: the worst entry's relative error, with a floor for entries near zero.
 
     Its notes call > 1e-2 wrong, < 1e-4 fine for kinked objectives and <= 1e-7 good. The
@@ -98,15 +108,7 @@ class CS231n:
     summary: ClassVar[str] = "max_i |a-b| / max(1e-8, |a|+|b|) (CS231n; h 1e-5)"
     default_threshold: ClassVar[float] = 1e-4
     default_epsilon: ClassVar[float] = 1e-5
-    prepare_key: ClassVar[str] = CENTRAL
-
-    def prepare(self, loss_of_theta: Loss, theta: np.ndarray, epsilon: float) -> np.ndarray:
-        return numerical_gradient(loss_of_theta, theta, epsilon)
-
-    def compare(self, grad: np.ndarray, approx: np.ndarray, layout: Layout) -> CheckResult:
-        return CheckResult(max_relative_error(grad, approx),
-                           _per_block(max_relative_error, grad, approx, layout),
-                           2 * approx.shape[0])
+    statistic: ClassVar = staticmethod(max_relative_error)
 
 
 ATOL, RTOL = 1e-5, 1e-3  # PyTorch gradcheck's defaults
@@ -123,7 +125,7 @@ def allclose_ratio(grad: np.ndarray, approx: np.ndarray) -> float:
 
 
 @dataclass(frozen=True, slots=True)
-class AllClose:
+class AllClose(CentralDifferences):
     """PyTorch gradcheck's elementwise test (eps 1e-6, atol 1e-5, rtol 1e-3), as one statistic.
 
     The statistic is how many times over its tolerance the worst entry is, so the threshold is 1
@@ -134,15 +136,7 @@ class AllClose:
     summary: ClassVar[str] = "max_i |a-n| / (1e-5 + 1e-3 |n|) > 1 (PyTorch gradcheck; eps 1e-6)"
     default_threshold: ClassVar[float] = 1.0
     default_epsilon: ClassVar[float] = 1e-6
-    prepare_key: ClassVar[str] = CENTRAL
-
-    def prepare(self, loss_of_theta: Loss, theta: np.ndarray, epsilon: float) -> np.ndarray:
-        return numerical_gradient(loss_of_theta, theta, epsilon)
-
-    def compare(self, grad: np.ndarray, approx: np.ndarray, layout: Layout) -> CheckResult:
-        return CheckResult(allclose_ratio(grad, approx),
-                           _per_block(allclose_ratio, grad, approx, layout),
-                           2 * approx.shape[0])
+    statistic: ClassVar = staticmethod(allclose_ratio)
 
 
 def unit_directions(n: int, count: int, seed: int) -> np.ndarray:
