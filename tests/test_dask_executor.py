@@ -6,7 +6,6 @@ import os
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,20 +19,13 @@ from harness.errors import UsageError
 from harness.executors import check_executor
 from harness.records import CheckConfig, FunctionText, WorkItem
 from harness.targets_resolve import builtin_ref, load_target, target_ref
+from session_facts import count_rows, facts
 from test_harness_outcomes import BODIES, SIGNATURE
 from test_target_file import AFFINE
 
 RUN = ["run", "--cases", "2", "--operators", "scale,transpose,swap-operands,reduction"]
 SWEEP = ["sweep", "--cases", "2", "--epsilons", "1e-4,1e-7", "--checkers", "course,cs231n",
          "--operators", "scale,sign"]
-
-
-def facts(path):
-    """The stored measurement facts of a session, without timings."""
-    with sqlite3.connect(path) as connection:
-        return sorted(connection.execute(
-            "SELECT mutant_id, seed, checker, epsilon, status, difference, per_parameter, "
-            "matches_reference, error, probe FROM measurements"))
 
 
 def items(names, bodies=BODIES):
@@ -104,14 +96,6 @@ def test_a_sweep_on_the_cluster_equals_the_local_pool(tmp_path, capsys, cluster)
     assert captured.out == on_pool
     assert "allowed-failures" not in captured.err  # gradmut's own rule: nothing to note
     assert facts(dask) == facts(local)
-
-
-def count_rows(path):
-    try:
-        with sqlite3.connect(path, timeout=1) as connection:
-            return connection.execute("SELECT COUNT(*) FROM measurements").fetchone()[0]
-    except sqlite3.Error:
-        return 0
 
 
 @pytest.mark.dask

@@ -13,22 +13,7 @@ from harness.cli import main
 from harness.errors import UsageError
 from harness.records import Measurement, Status
 from harness.session import MutantRecord, Session
-
-
-def facts(path):
-    """The stored measurement facts of a session, without timings."""
-    with sqlite3.connect(path) as connection:
-        return sorted(connection.execute(
-            "SELECT mutant_id, seed, checker, epsilon, status, difference, per_parameter, "
-            "matches_reference, error, probe FROM measurements"))
-
-
-def count_rows(path):
-    try:
-        with sqlite3.connect(path, timeout=1) as connection:
-            return connection.execute("SELECT COUNT(*) FROM measurements").fetchone()[0]
-    except sqlite3.Error:
-        return 0
+from session_facts import count_rows, facts
 
 
 def test_resume_after_kill_9_equals_an_uninterrupted_run(tmp_path):

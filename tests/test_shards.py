@@ -15,17 +15,10 @@ from harness.session import MutantRecord, Session
 from harness.session_merge import merge
 from harness.shards import parse_shard, select, shard_of
 from harness.targets_resolve import builtin_ref, load_target
+from session_facts import facts
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN = ["run", "--cases", "2", "--operators", "scale,transpose,sign,reduction"]
-
-
-def facts(path):
-    """The stored measurement facts of a session, without timings."""
-    with sqlite3.connect(path) as connection:
-        return sorted(connection.execute(
-            "SELECT mutant_id, seed, checker, epsilon, status, difference, per_parameter, "
-            "matches_reference, error, probe FROM measurements"))
 
 
 def table(path, name):
