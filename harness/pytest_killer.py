@@ -22,12 +22,23 @@ from pathlib import Path
 from harness.errors import UsageError
 from harness.outcomes import Outcome
 
-# Runs in the subprocess: serve the course helpers and the mutant under their import names.
-BOOTSTRAP = """
-import importlib.util, sys
-path, testfile, names = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+# Runs first in every subprocess: the user's own directory is importable, and gradmut's helpers
+# answer to the course's module names unless the user has a file of that name there (as loading
+# does for the gradient check: the user's own gc_utils.py wins).
+PREAMBLE = """
+import os, sys
+source_dir = os.environ.get("GRADMUT_SOURCE_DIR", "")
+if source_dir:
+    sys.path.insert(0, source_dir)
 from targets import course_cases, course_helpers
-sys.modules.update({"gc_utils": course_helpers, "testCases": course_cases})
+sys.modules.update({name: helper for name, helper in
+                    (("gc_utils", course_helpers), ("testCases", course_cases))
+                    if not os.path.isfile(os.path.join(source_dir, name + ".py"))})
+"""
+# Runs in the subprocess: serve the mutant under its import names, then the tests.
+BOOTSTRAP = PREAMBLE + """
+import importlib.util
+path, testfile, names = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
 spec = importlib.util.spec_from_file_location(names[0], path)
 module = importlib.util.module_from_spec(spec)
 sys.modules.update({name: module for name in names})
@@ -38,11 +49,9 @@ sys.exit(pytest.main(["-q", "-x", "-p", "no:cacheprovider", "--no-header", "-o",
 """
 # A long-lived server: pytest and numpy are imported once, and each mutant runs in a fork of it
 # (a fresh copy with nothing of the previous mutant), with its own timeout.
-SERVER = """
-import importlib.util, os, sys, time
+SERVER = PREAMBLE + """
+import importlib.util, time
 testfile, names = sys.argv[1], sys.argv[2].split(",")
-from targets import course_cases, course_helpers
-sys.modules.update({"gc_utils": course_helpers, "testCases": course_cases})
 import numpy, pytest
 for line in sys.stdin:
     path, timeout = line.rstrip("\\n").rsplit("\\t", 1)
@@ -141,12 +150,14 @@ def module_names(loaded) -> list[str]:
     return [stem] if loaded.ref.path else [stem, f"targets.{stem}"]
 
 
-def _run_file(module: Path, names: list[str], test_file: Path, timeout: float) -> str:
+def _run_file(module: Path, names: list[str], test_file: Path, timeout: float,
+              source_dir: Path | None) -> str:
     """Run the tests in a fresh interpreter against one module file: 'survived', 'timeout' or
     'killed' with pytest's last line."""
     try:
         done = subprocess.run([sys.executable, "-c", BOOTSTRAP, str(module), str(test_file),
-                               ",".join(names)], cwd=test_file.parent, env=_environment(),
+                               ",".join(names)], cwd=test_file.parent,
+                              env=_environment(source_dir),
                               capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return "timeout"
@@ -160,21 +171,24 @@ def _last_line(done) -> str:
     return lines[-1][:200] if lines else f"exit status {done.returncode}"
 
 
-def _environment() -> dict:
-    return {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+def _environment(source_dir: Path | None) -> dict:
+    return {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+            "GRADMUT_SOURCE_DIR": str(source_dir or "")}
 
 
 class _Server:
     """One fork server (see SERVER), started lazily and restarted if it dies."""
 
-    def __init__(self, names: list[str], test_file: Path):
-        self.names, self.test_file, self.process = names, test_file, None
+    def __init__(self, names: list[str], test_file: Path, source_dir: Path | None):
+        self.names, self.test_file, self.source_dir = names, test_file, source_dir
+        self.process = None
 
     def run(self, module: Path, timeout: float) -> str:
         if self.process is None or self.process.poll() is not None:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", SERVER, str(self.test_file), ",".join(self.names)],
-                cwd=self.test_file.parent, env=_environment(), stdin=subprocess.PIPE,
+                cwd=self.test_file.parent, env=_environment(self.source_dir),
+                stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.process.stdin.write(f"{module}\t{timeout}\n")
         self.process.stdin.flush()
@@ -190,7 +204,7 @@ class _Server:
 
 
 def _run_all(sources: dict, root: Path, names: list[str], test_file: Path, timeout: float,
-             jobs: int) -> dict[str, str]:
+             jobs: int, source_dir: Path | None) -> dict[str, str]:
     """Run the tests against every mutant, `jobs` at a time; return id -> verdict."""
     ids = sorted(sources)
     for index, mutant_id in enumerate(ids):
@@ -199,9 +213,10 @@ def _run_all(sources: dict, root: Path, names: list[str], test_file: Path, timeo
     if not hasattr(os, "fork"):  # no fork server: one fresh interpreter per mutant
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             return dict(zip(ids, pool.map(lambda index: _run_file(
-                root / str(index) / f"{names[0]}.py", names, test_file, timeout),
+                root / str(index) / f"{names[0]}.py", names, test_file, timeout, source_dir),
                 range(len(ids)))))
-    servers = [_Server(names, test_file) for _ in range(max(1, min(jobs, len(ids))))]
+    servers = [_Server(names, test_file, source_dir)
+               for _ in range(max(1, min(jobs, len(ids))))]
     queue = list(enumerate(ids))
     found = {}
 
@@ -223,6 +238,8 @@ def kill_with_pytest(loaded, results, test_file: str, jobs: int | None = None,
     if not path.is_file():
         raise UsageError("no such test file", where=test_file, fix="pass a pytest file")
     names = module_names(loaded)
+    # a user's file: its folder is importable and its own gc_utils.py wins; a built-in: none
+    source_dir = Path(loaded.filename).resolve().parent if loaded.ref.path else None
     sources = {r.mutant.id: r.mutant.source for r in results.mutants}
     from harness.run import default_jobs
 
@@ -231,13 +248,14 @@ def kill_with_pytest(loaded, results, test_file: str, jobs: int | None = None,
         (root / "baseline").mkdir()
         module = root / "baseline" / f"{names[0]}.py"
         module.write_text(loaded.source, encoding="utf-8")
-        baseline = _run_file(module, names, path.resolve(), max(timeout, BASELINE_TIMEOUT))
+        baseline = _run_file(module, names, path.resolve(), max(timeout, BASELINE_TIMEOUT),
+                             source_dir)
         if baseline != "survived":
             raise UsageError(f"the tests do not pass on the unmutated code ({baseline})",
                              where=test_file, fix=f"make them pass first; they import the "
                                                   f"code under test as {names[0]!r}")
         verdicts = _run_all(sources, root, names, path.resolve(), timeout,
-                            jobs or default_jobs())
+                            jobs or default_jobs(), source_dir)
     return PytestKills(test_file, names[0], verdicts,
                        {r.mutant.id: r.outcome.value for r in results.mutants},
                        {r.mutant.id: (loaded.where(r.mutant.line).removeprefix("line "),

@@ -93,3 +93,22 @@ def test_a_hanging_mutant_counts_as_killed_by_timeout(project):
                              timeout=1.5)
     assert kills.verdicts[named(kills.verdicts, "db3-neg")] == "timeout"
     assert kills.verdicts[named(kills.verdicts, "dW2-neg")] == "survived"
+
+
+def test_the_users_own_helpers_and_sibling_modules_serve_the_tests(tmp_path):
+    """As for the gradient check, a gc_utils.py beside the file is the user's and wins, and the
+    file's other sibling modules import, though the tests live in another folder."""
+    code, tests = tmp_path / "code", tmp_path / "tests"
+    code.mkdir(), tests.mkdir()
+    (code / "student.py").write_text(GC_UTILS_FILE.replace(
+        "import gc_utils\n", "import gc_utils\nimport student_config\n", 1))
+    (code / "student_config.py").write_text("LEARNING_RATE = 0.1\n")
+    helpers = open("targets/course_helpers.py").read()
+    (code / "gc_utils.py").write_text(helpers + "\nOWN = True\n")
+    (tests / "test_student.py").write_text(UNIT_TESTS.replace(
+        "import numpy as np\n", "import numpy as np\nfrom gc_utils import OWN\n", 1))
+    loaded = load_target(target_ref(str(code / "student.py")))
+    results = run_module.run(loaded, operators=["sign"], jobs=0)
+    kills = kill_with_pytest(loaded, results, str(tests / "test_student.py"), jobs=1)
+    assert kills.verdicts[named(kills.verdicts, "db3-neg")] == "killed"
+    assert kills.verdicts[named(kills.verdicts, "dW2-neg")] == "survived"
