@@ -61,12 +61,14 @@ def _with_cell(record: dict, loaded) -> dict:
 def handle_list(args, out) -> int:
     from tabulate import tabulate
 
+    from harness.targets_resolve import line_label
+
     loaded, mutants, seconds = _mutants(args, args.order)
     if args.json:
         out.write(json.dumps([_with_cell(as_json(m), loaded) for m in mutants], indent=1)
                   + "\n")
         return 0
-    rows = [(m.id, m.operator, loaded.where(m.line).removeprefix("line "),
+    rows = [(m.id, m.operator, line_label(loaded.line_map, m.line),
              f"{m.original} -> {m.mutated}", m.description) for m in mutants]
     out.write(tabulate(rows, headers=("id", "operator", "line", "original -> mutated",
                                       "description"), disable_numparse=True) + "\n")

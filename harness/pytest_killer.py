@@ -242,6 +242,7 @@ def kill_with_pytest(loaded, results, test_file: str, jobs: int | None = None,
     source_dir = Path(loaded.filename).resolve().parent if loaded.ref.path else None
     sources = {r.mutant.id: r.mutant.source for r in results.mutants}
     from harness.run import default_jobs
+    from harness.targets_resolve import line_label
 
     with tempfile.TemporaryDirectory(prefix="gradmut-pytest-") as scratch:
         root = Path(scratch)
@@ -258,6 +259,6 @@ def kill_with_pytest(loaded, results, test_file: str, jobs: int | None = None,
                             jobs or default_jobs(), source_dir)
     return PytestKills(test_file, names[0], verdicts,
                        {r.mutant.id: r.outcome.value for r in results.mutants},
-                       {r.mutant.id: (loaded.where(r.mutant.line).removeprefix("line "),
+                       {r.mutant.id: (line_label(loaded.line_map, r.mutant.line),
                                       f"{r.mutant.original} -> {r.mutant.mutated}")
                         for r in results.mutants})

@@ -103,10 +103,9 @@ class Results:
 
     def where(self, line: int) -> str:
         """Return a line as the user sees it: '12', or 'cell 4, line 12' in a notebook."""
-        if self.line_map and line in self.line_map:
-            cell, cell_line = self.line_map[line]
-            return f"cell {cell}, line {cell_line}"
-        return str(line)
+        from harness.targets_resolve import line_label
+
+        return line_label(self.line_map, line)
 
     @property
     def trusted(self) -> bool:

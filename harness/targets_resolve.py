@@ -50,10 +50,17 @@ class LoadedTarget:
 
     def where(self, line: int) -> str:
         """Return a source line as the user sees it: 'cell 4, line 12' in a notebook."""
-        if self.line_map and line in self.line_map:
-            cell, cell_line = self.line_map[line]
-            return f"cell {cell}, line {cell_line}"
-        return f"line {line}"
+        label = line_label(self.line_map, line)
+        return label if label != str(line) else f"line {line}"
+
+
+def line_label(line_map: dict | None, line: int) -> str:
+    """Return a line of the (assembled) source as a table shows it: '12', or 'cell 4, line 12'
+    when `line_map` maps assembled lines to (cell, line in cell)."""
+    if line_map and line in line_map:
+        cell, cell_line = line_map[line]
+        return f"cell {cell}, line {cell_line}"
+    return str(line)
 
 
 @dataclass(frozen=True, slots=True)
